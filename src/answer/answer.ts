@@ -1,0 +1,78 @@
+import type { Embedder } from '../embed/embedder.js';
+import type { IndexSnapshot } from '../index/snapshot.js';
+import { distinctCandidates } from '../search/near-duplicates.js';
+import { isRelevant } from '../search/relevance.js';
+import { retrieve, type RetrievalMode } from '../search/retrieve.js';
+import { bestSentence } from './highlight.js';
+
+export interface Citation {
+  n: number;
+  source: string;
+  title: string;
+  date: string | null;
+  /** Cosine similarity between question and passage, 0–1, rounded to three decimals. */
+  score: number;
+  /** The article's own text. */
+  excerpt: string;
+  /** The sentence of the excerpt that best answers the question. */
+  highlight: string;
+}
+
+/** What `ask` prints and what the bot shows: one shape for every front end. */
+export interface Answer {
+  question: string;
+  answered: boolean;
+  citations: Citation[];
+  model: string;
+  /** Retrieval time for this question (embed, search, fuse, format), excluding start-up and model load. */
+  ms: number;
+}
+
+export interface AnswerOptions {
+  k?: number;
+  mode?: RetrievalMode;
+}
+
+export const DEFAULT_K = 3;
+
+/** Answers an already validated question from one index snapshot. */
+export async function answerQuestion(
+  snapshot: IndexSnapshot,
+  embedder: Embedder,
+  question: string,
+  options: AnswerOptions = {},
+): Promise<Answer> {
+  const started = performance.now();
+  const k = options.k ?? DEFAULT_K;
+  const [queryVector] = await embedder.embed([question]);
+  const ranked = retrieve(snapshot, question, queryVector, { mode: options.mode });
+  const answered = ranked.length > 0 && isRelevant(snapshot, question, ranked);
+  const chosen = answered ? distinctCandidates(snapshot, ranked, k) : [];
+  const citations = chosen.map((candidate, i): Citation => {
+    const chunk = snapshot.chunks[candidate.chunk];
+    const doc = snapshot.manifest.documents[chunk.file];
+    const excerpt = tidyExcerpt(chunk.text);
+    return {
+      n: i + 1,
+      source: doc.source,
+      title: doc.title,
+      date: doc.date,
+      score: Math.round(candidate.cosine * 1000) / 1000,
+      excerpt,
+      highlight: bestSentence(excerpt, question),
+    };
+  });
+  return { question, answered, citations, model: snapshot.manifest.model, ms: round2(performance.now() - started) };
+}
+
+/** Blank-line runs and stray spaces from the source file say nothing; the words stay exactly as written. */
+function tidyExcerpt(text: string): string {
+  return text
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\s*\n\s*/g, '\n')
+    .trim();
+}
+
+function round2(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

@@ -1,0 +1,47 @@
+import { SingleBar, Presets } from 'cli-progress';
+import type { BuildProgress, BuildSummary } from '../index/build.js';
+
+/**
+ * Index build progress on stderr: a bar on a terminal, a line per phase otherwise (CI logs and pipes would fill
+ * with redraws). stdout is never touched, so `ask --json` output stays clean.
+ */
+export function stderrProgress(): { update: (p: BuildProgress) => void; stop: () => void } {
+  let bar: SingleBar | null = null;
+  let phase: BuildProgress['phase'] | null = null;
+  const interactive = Boolean(process.stderr.isTTY);
+  return {
+    update(p) {
+      if (p.phase !== phase) {
+        bar?.stop();
+        bar = null;
+        phase = p.phase;
+        if (p.phase === 'embedding' && interactive && p.total > 0) {
+          bar = new SingleBar({ stream: process.stderr, format: 'Embedding passages [{bar}] {value}/{total}', hideCursor: true }, Presets.shades_classic);
+          bar.start(p.total, p.done);
+        } else {
+          process.stderr.write(`${describePhase(p)}\n`);
+        }
+        return;
+      }
+      bar?.update(p.done);
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
+
+function describePhase(p: BuildProgress): string {
+  if (p.phase === 'embedding') return `Embedding ${p.total} passages…`;
+  if (p.phase === 'indexing') return `Indexing ${p.total} passages…`;
+  return 'Writing the index…';
+}
+
+export function describeSummary(s: BuildSummary): string {
+  if (!s.rebuilt) return `Index is up to date: ${s.documents} documents, ${s.chunks} passages (checked in ${s.seconds.toFixed(2)} s).`;
+  return (
+    `Indexed ${s.documents} documents into ${s.chunks} passages in ${s.seconds.toFixed(2)} s ` +
+    `(added ${s.added.length}, changed ${s.changed.length}, removed ${s.removed.length}, unchanged ${s.unchanged}` +
+    `${s.skipped.length ? `, skipped ${s.skipped.length}` : ''}).`
+  );
+}

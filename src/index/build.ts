@@ -1,0 +1,176 @@
+import hnswlib from 'hnswlib-node';
+import { chunkDocument, DEFAULT_CHUNKING, textToEmbed, type Chunk, type ChunkingOptions } from '../chunk/chunker.js';
+import type { CorpusDocument, SkippedFile } from '../corpus/document.js';
+import { loadCorpus } from '../corpus/loader.js';
+import type { Embedder } from '../embed/embedder.js';
+import { buildKeywordIndex } from '../search/keyword-index.js';
+import { DEFAULT_HNSW, MANIFEST_VERSION, type HnswParameters, type Manifest, type ManifestDocument } from './manifest.js';
+import { vectorOf, type IndexSnapshot } from './snapshot.js';
+import { saveSnapshot } from './store.js';
+
+export interface BuildProgress {
+  phase: 'embedding' | 'indexing' | 'writing';
+  done: number;
+  total: number;
+}
+
+export interface BuildSummary {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  unchanged: number;
+  skipped: SkippedFile[];
+  documents: number;
+  chunks: number;
+  /** False when nothing changed and the existing index was kept as it is. */
+  rebuilt: boolean;
+  seconds: number;
+}
+
+export interface BuildOptions {
+  corpusDir: string;
+  indexDir: string;
+  embedder: Embedder;
+  /** The index currently in use; its vectors are reused for documents whose content hash is unchanged. */
+  previous?: IndexSnapshot | null;
+  chunking?: ChunkingOptions;
+  hnsw?: HnswParameters;
+  batchSize?: number;
+  onProgress?: (progress: BuildProgress) => void;
+  warn?: (message: string) => void;
+}
+
+export async function buildIndex(options: BuildOptions): Promise<{ snapshot: IndexSnapshot; summary: BuildSummary }> {
+  const started = performance.now();
+  const { embedder, previous = null } = options;
+  const chunking = options.chunking ?? DEFAULT_CHUNKING;
+  const hnswParams = options.hnsw ?? DEFAULT_HNSW;
+  const { documents, skipped } = await loadCorpus(options.corpusDir, options.warn);
+
+  const reusable = previous && isCompatible(previous.manifest, embedder, chunking, hnswParams) ? previous : null;
+  const changes = diffDocuments(previous?.manifest.documents ?? {}, documents);
+  const elapsed = () => (performance.now() - started) / 1000;
+
+  if (reusable && changes.added.length + changes.changed.length + changes.removed.length === 0) {
+    return {
+      snapshot: reusable,
+      summary: { ...changes, skipped, documents: documents.length, chunks: reusable.chunks.length, rebuilt: false, seconds: elapsed() },
+    };
+  }
+
+  const { chunks, vectors } = await embedDocuments(documents, reusable, embedder, chunking, options);
+  options.onProgress?.({ phase: 'indexing', done: 0, total: chunks.length });
+  const hnsw = buildHnsw(vectors, embedder.dimension, chunks.length, hnswParams);
+  const titles = new Map(documents.map((d) => [d.file, d.title]));
+  const keywords = buildKeywordIndex(chunks, (file) => titles.get(file) ?? '');
+  options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
+
+  const chunksPerFile = new Map<string, number>();
+  for (const c of chunks) chunksPerFile.set(c.file, (chunksPerFile.get(c.file) ?? 0) + 1);
+  const manifestDocuments: Record<string, ManifestDocument> = {};
+  for (const d of documents) {
+    const { source, title, date, url, hash } = d;
+    manifestDocuments[d.file] = { source, title, date, url, hash, chunks: chunksPerFile.get(d.file) ?? 0 };
+  }
+  const manifest = await saveSnapshot(options.indexDir, { chunks, vectors, hnsw, keywords }, {
+    version: MANIFEST_VERSION,
+    model: embedder.modelId,
+    dimension: embedder.dimension,
+    chunking,
+    hnsw: hnswParams,
+    documents: manifestDocuments,
+    counts: { documents: documents.length, chunks: chunks.length, vectors: hnsw.getCurrentCount() },
+    builtAt: new Date().toISOString(),
+    buildSeconds: elapsed(),
+  });
+  return {
+    snapshot: { manifest, chunks, vectors, hnsw, keywords },
+    summary: { ...changes, skipped, documents: documents.length, chunks: chunks.length, rebuilt: true, seconds: elapsed() },
+  };
+}
+
+function isCompatible(manifest: Manifest, embedder: Embedder, chunking: ChunkingOptions, hnsw: HnswParameters): boolean {
+  return (
+    manifest.model === embedder.modelId &&
+    manifest.dimension === embedder.dimension &&
+    JSON.stringify(manifest.chunking) === JSON.stringify(chunking) &&
+    JSON.stringify(manifest.hnsw) === JSON.stringify(hnsw)
+  );
+}
+
+function diffDocuments(before: Record<string, ManifestDocument>, now: CorpusDocument[]) {
+  const added: string[] = [];
+  const changed: string[] = [];
+  let unchanged = 0;
+  for (const d of now) {
+    const old = before[d.file];
+    if (!old) added.push(d.file);
+    else if (old.hash !== d.hash) changed.push(d.file);
+    else unchanged += 1;
+  }
+  const present = new Set(now.map((d) => d.file));
+  const removed = Object.keys(before).filter((file) => !present.has(file));
+  return { added, changed, removed, unchanged };
+}
+
+/** Chunks every document; vectors of unchanged documents are copied from the previous index, the rest embedded. */
+async function embedDocuments(
+  documents: CorpusDocument[],
+  reusable: IndexSnapshot | null,
+  embedder: Embedder,
+  chunking: ChunkingOptions,
+  options: BuildOptions,
+): Promise<{ chunks: Chunk[]; vectors: Float32Array }> {
+  const oldChunks = new Map<string, number[]>();
+  reusable?.chunks.forEach((c, i) => {
+    const list = oldChunks.get(c.file);
+    if (list) list.push(i);
+    else oldChunks.set(c.file, [i]);
+  });
+
+  const chunks: Chunk[] = [];
+  const reusedFrom: Array<number | null> = [];
+  const toEmbed: Array<{ position: number; text: string }> = [];
+  for (const doc of documents) {
+    const old = reusable?.manifest.documents[doc.file]?.hash === doc.hash ? oldChunks.get(doc.file) : undefined;
+    if (old) {
+      for (const i of old) {
+        chunks.push(reusable!.chunks[i]);
+        reusedFrom.push(i);
+      }
+      continue;
+    }
+    for (const chunk of chunkDocument(doc, chunking)) {
+      toEmbed.push({ position: chunks.length, text: textToEmbed(chunk, doc) });
+      chunks.push(chunk);
+      reusedFrom.push(null);
+    }
+  }
+
+  const dim = embedder.dimension;
+  const vectors = new Float32Array(chunks.length * dim);
+  reusedFrom.forEach((old, position) => {
+    if (old !== null) vectors.set(vectorOf(reusable!, old), position * dim);
+  });
+  const batchSize = options.batchSize ?? 64;
+  options.onProgress?.({ phase: 'embedding', done: 0, total: toEmbed.length });
+  for (let i = 0; i < toEmbed.length; i += batchSize) {
+    const batch = toEmbed.slice(i, i + batchSize);
+    const embedded = await embedder.embed(batch.map((b) => b.text));
+    batch.forEach((b, j) => vectors.set(embedded[j], b.position * dim));
+    options.onProgress?.({ phase: 'embedding', done: Math.min(i + batchSize, toEmbed.length), total: toEmbed.length });
+  }
+  return { chunks, vectors };
+}
+
+function buildHnsw(vectors: Float32Array, dim: number, count: number, params: HnswParameters) {
+  const hnsw = new hnswlib.HierarchicalNSW('cosine', dim);
+  hnsw.initIndex({ maxElements: Math.max(1, count), m: params.m, efConstruction: params.efConstruction, randomSeed: 100 });
+  for (let i = 0; i < count; i++) {
+    const row = vectors.subarray(i * dim, (i + 1) * dim);
+    // A zero vector has no direction: cosine with it is undefined, so it stays out of the vector index.
+    if (row.some((x) => x !== 0)) hnsw.addPoint(Array.from(row), i);
+  }
+  hnsw.setEf(params.efSearch);
+  return hnsw;
+}
