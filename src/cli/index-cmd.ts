@@ -1,6 +1,7 @@
 import { openRuntime } from '../app/runtime.js';
 import { baseCommand, exitOnFailure, parseOrExit, settingsFromFlags, stderrLine, type CoreFlags } from './common.js';
-import { describeSummary, stderrProgress } from './progress.js';
+import { describeSummary } from '../index/summary.js';
+import { stderrProgress } from './progress.js';
 
 const command = baseCommand('index', 'Build or update the search index from the corpus (only changed articles are re-embedded).');
 parseOrExit(command);

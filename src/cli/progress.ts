@@ -1,5 +1,5 @@
 import { SingleBar, Presets } from 'cli-progress';
-import type { BuildProgress, BuildSummary } from '../index/build.js';
+import type { BuildProgress } from '../index/build.js';
 
 /**
  * Index build progress on stderr: a bar on a terminal, a line per phase otherwise (CI logs and pipes would fill
@@ -35,13 +35,4 @@ function describePhase(p: BuildProgress): string {
   if (p.phase === 'embedding') return `Embedding ${p.total} passages…`;
   if (p.phase === 'indexing') return `Indexing ${p.total} passages…`;
   return 'Writing the index…';
-}
-
-export function describeSummary(s: BuildSummary): string {
-  if (!s.rebuilt) return `Index is up to date: ${s.documents} documents, ${s.chunks} passages (checked in ${s.seconds.toFixed(2)} s).`;
-  return (
-    `Indexed ${s.documents} documents into ${s.chunks} passages in ${s.seconds.toFixed(2)} s ` +
-    `(added ${s.added.length}, changed ${s.changed.length}, removed ${s.removed.length}, unchanged ${s.unchanged}` +
-    `${s.skipped.length ? `, skipped ${s.skipped.length}` : ''}).`
-  );
 }

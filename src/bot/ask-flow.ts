@@ -1,0 +1,37 @@
+import { answerQuestion, DEFAULT_K } from '../answer/answer.js';
+import { QuestionError, validateQuestion } from '../answer/question.js';
+import type { BotContext } from './context.js';
+import { renderAnswer, type DiscordAnswer } from './render-answer.js';
+
+export type QuestionCheck = { ok: true; question: string } | { ok: false; reason: string };
+
+/**
+ * The cheap checks, done before anything is deferred or computed: length, then the user's rate limit (a refused
+ * question does not count against it).
+ */
+export function checkQuestion(context: BotContext, userId: string, raw: string): QuestionCheck {
+  let question: string;
+  try {
+    question = validateQuestion(raw, context.config.maxQuestionChars);
+  } catch (err) {
+    if (err instanceof QuestionError) return { ok: false, reason: err.message };
+    throw err;
+  }
+  const waitMs = context.rateLimiter.take(userId);
+  if (waitMs > 0) {
+    const { questions, windowSeconds } = context.config.rateLimit;
+    return {
+      ok: false,
+      reason: `You can ask ${questions} questions every ${windowSeconds} s; try again in ${Math.ceil(waitMs / 1000)} s.`,
+    };
+  }
+  return { ok: true, question };
+}
+
+/** The answer `npm run ask` would print, rendered for Discord. */
+export async function answerForDiscord(context: BotContext, question: string, k = DEFAULT_K): Promise<DiscordAnswer> {
+  const snapshot = await context.runtime.index.current();
+  const answer = await answerQuestion(snapshot, context.runtime.embedder, question, { k });
+  context.logger.info({ question, answered: answer.answered, citations: answer.citations.map((c) => c.source), ms: answer.ms }, 'answered');
+  return renderAnswer(answer);
+}

@@ -1,0 +1,105 @@
+import { Client, Events, GatewayIntentBits, MessageFlags, type ChatInputCommandInteraction, type Message } from 'discord.js';
+import type { Logger } from 'pino';
+import type { Runtime } from '../app/runtime.js';
+import { COMMANDS } from './commands/index.js';
+import type { BotConfig } from './config.js';
+import { NO_PINGS, type BotContext } from './context.js';
+import { handleMessage } from './mention-handler.js';
+import { RateLimiter } from './rate-limiter.js';
+import { registerCommands } from './register.js';
+
+export interface BotOptions {
+  config: BotConfig;
+  runtime: Runtime;
+  logger: Logger;
+  /** Discord REST base URL; tests point it at their local stand-in. */
+  restApi?: string;
+}
+
+export interface Bot {
+  client: Client;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const FAILURE_MESSAGE = 'Sorry, something went wrong answering that. The details are in the bot’s log.';
+
+export function createBot(options: BotOptions): Bot {
+  const { config, runtime, logger } = options;
+  const context: BotContext = {
+    config,
+    runtime,
+    logger,
+    rateLimiter: new RateLimiter(config.rateLimit.questions, config.rateLimit.windowSeconds * 1000),
+  };
+  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
+  // Privileged: only needed to read messages that do not mention the bot.
+  if (config.answerChannelIds.length) intents.push(GatewayIntentBits.MessageContent);
+  const client = new Client({
+    intents,
+    allowedMentions: NO_PINGS,
+    ...(options.restApi ? { rest: { api: options.restApi } } : {}),
+  });
+  const commands = new Map(COMMANDS.map((c) => [c.data.name, c]));
+
+  client.once(Events.ClientReady, async (ready) => {
+    logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'connected to Discord');
+    try {
+      const count = await registerCommands(ready.rest, ready.application.id, config.guildId, COMMANDS);
+      logger.info({ count, scope: config.guildId ? 'guild' : 'global' }, 'slash commands registered');
+    } catch (err) {
+      logger.error({ err }, 'could not register slash commands');
+    }
+    // Load (or build) the index now, so the first question does not wait for it.
+    runtime.index.current().catch((err) => logger.error({ err }, 'could not load the index'));
+  });
+
+  client.on(Events.InteractionCreate, async (interaction) => {
+    if (!interaction.isChatInputCommand()) return;
+    const command = commands.get(interaction.commandName);
+    if (!command) return;
+    try {
+      await command.execute(interaction, context);
+    } catch (err) {
+      logger.error({ err, command: interaction.commandName }, 'command failed');
+      await reportFailure(interaction).catch((e) => logger.error({ err: e }, 'could not report the failure'));
+    }
+  });
+
+  client.on(Events.MessageCreate, async (message: Message) => {
+    try {
+      await handleMessage(message, context);
+    } catch (err) {
+      logger.error({ err, message: message.id }, 'mention failed');
+      await message.reply({ content: FAILURE_MESSAGE, allowedMentions: NO_PINGS }).catch(() => {});
+    }
+  });
+
+  client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
+
+  return {
+    client,
+    async start() {
+      await client.login(config.token);
+    },
+    async stop() {
+      await client.destroy();
+    },
+  };
+}
+
+/** One short ephemeral line, whatever state the interaction is in. */
+async function reportFailure(interaction: ChatInputCommandInteraction): Promise<void> {
+  const message = { content: FAILURE_MESSAGE, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS } as const;
+  if (!interaction.deferred && !interaction.replied) {
+    await interaction.reply(message);
+    return;
+  }
+  if (interaction.ephemeral) {
+    await interaction.editReply({ content: FAILURE_MESSAGE, allowedMentions: NO_PINGS });
+    return;
+  }
+  // A public "thinking…" reply cannot turn ephemeral: remove it and say it privately.
+  await interaction.deleteReply().catch(() => {});
+  await interaction.followUp(message);
+}

@@ -1,0 +1,24 @@
+import { MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { answerForDiscord, checkQuestion } from '../ask-flow.js';
+import { NO_PINGS, type BotCommand } from '../context.js';
+
+export const askCommand: BotCommand = {
+  data: new SlashCommandBuilder()
+    .setName('ask')
+    .setDescription('Ask a question; get cited excerpts from the news articles.')
+    .addStringOption((o) => o.setName('question').setDescription('Your question').setRequired(true).setMaxLength(500))
+    .addIntegerOption((o) => o.setName('results').setDescription('How many excerpts (1–5, default 3)').setMinValue(1).setMaxValue(5)),
+
+  async execute(interaction, context) {
+    const check = checkQuestion(context, interaction.user.id, interaction.options.getString('question', true));
+    if (!check.ok) {
+      await interaction.reply({ content: check.reason, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+      return;
+    }
+    // Acknowledge first: loading the index or the model may take longer than Discord's 3 seconds.
+    await interaction.deferReply();
+    const results = Math.min(5, Math.max(1, interaction.options.getInteger('results') ?? 3));
+    const reply = await answerForDiscord(context, check.question, results);
+    await interaction.editReply({ ...reply, allowedMentions: NO_PINGS });
+  },
+};

@@ -1,0 +1,8 @@
+import type { BotCommand } from '../context.js';
+import { askCommand } from './ask.js';
+import { helpCommand } from './help.js';
+import { reindexCommand } from './reindex.js';
+import { sourcesCommand } from './sources.js';
+
+/** Every slash command the bot registers and answers. */
+export const COMMANDS: readonly BotCommand[] = [askCommand, sourcesCommand, helpCommand, reindexCommand];

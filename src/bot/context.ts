@@ -1,0 +1,22 @@
+import type { ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import type { Logger } from 'pino';
+import type { Runtime } from '../app/runtime.js';
+import type { BotConfig } from './config.js';
+import type { RateLimiter } from './rate-limiter.js';
+
+/** What every handler needs; built once at start-up. */
+export interface BotContext {
+  config: BotConfig;
+  runtime: Runtime;
+  logger: Logger;
+  rateLimiter: RateLimiter;
+}
+
+/** One slash command: its registration payload and its handler (the discord.js guide's layout). */
+export interface BotCommand {
+  data: { name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
+  execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void>;
+}
+
+/** No message of the bot ever pings anyone, whatever an article or a question contains. */
+export const NO_PINGS = { parse: [], repliedUser: false } as const;

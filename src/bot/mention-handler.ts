@@ -1,0 +1,32 @@
+import type { Message } from 'discord.js';
+import { answerForDiscord, checkQuestion } from './ask-flow.js';
+import { NO_PINGS, type BotContext } from './context.js';
+
+export const MENTION_HINT = 'Ask me something after the mention, e.g. `@me what did Lavrov say about a ceasefire?` — or use `/ask`.';
+
+/**
+ * Answers a message that mentions the bot (or any message in a configured answer channel) with a reply. Only an
+ * explicit <@bot> in the text counts: a reply to the bot's own message also "mentions" it, but is not a question.
+ */
+export async function handleMessage(message: Message, context: BotContext): Promise<void> {
+  const botId = message.client.user.id;
+  if (message.author.bot || message.system) return;
+  const mentionPattern = new RegExp(`<@!?${botId}>`, 'g');
+  const mentioned = mentionPattern.test(message.content);
+  const inAnswerChannel = context.config.answerChannelIds.includes(message.channelId);
+  if (!mentioned && !inAnswerChannel) return;
+
+  const raw = message.content.replace(mentionPattern, ' ').trim();
+  if (!raw) {
+    if (mentioned) await message.reply({ content: MENTION_HINT, allowedMentions: NO_PINGS });
+    return;
+  }
+  const check = checkQuestion(context, message.author.id, raw);
+  if (!check.ok) {
+    await message.reply({ content: check.reason, allowedMentions: NO_PINGS });
+    return;
+  }
+  if ('sendTyping' in message.channel) await message.channel.sendTyping().catch(() => {});
+  const reply = await answerForDiscord(context, check.question);
+  await message.reply({ ...reply, allowedMentions: NO_PINGS });
+}
