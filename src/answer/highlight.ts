@@ -1,24 +1,22 @@
 import { splitSentences } from '../chunk/chunker.js';
-import { keywordTerms } from '../search/keyword-index.js';
-
-// Words sharing their first five letters count as the same word ("died"/"dies" do not, "bombardment"/"bombarding" do).
-const STEM_LENGTH = 5;
-const stem = (term: string) => term.slice(0, STEM_LENGTH);
+import { questionTerms } from '../search/keyword-index.js';
+import type { QueryAnalysis } from '../search/query.js';
 
 /**
- * The sentence of a passage that shares the most distinct question words; the earliest wins a tie, as news
- * puts the gist first. Lexical overlap is cheap, explainable, and good enough to point the eye.
+ * The sentence of a passage that carries the most of the question's information (its rare words count most);
+ * the earliest wins a tie, as news puts the gist first. Lexical evidence is cheap, explainable, and points the
+ * eye at the sentence that names what was asked.
  */
-export function bestSentence(passage: string, question: string): string {
-  const wanted = new Set(keywordTerms(question).map(stem));
+export function bestSentence(passage: string, query: QueryAnalysis): string {
+  const weightOf = new Map(query.terms.map((t) => [t.stem, t.information]));
   let best = '';
   let bestScore = -1;
   for (const { start, end } of splitSentences(passage)) {
     const sentence = passage.slice(start, end);
-    const found = new Set(keywordTerms(sentence).map(stem).filter((s) => wanted.has(s)));
-    if (found.size > bestScore) {
+    const score = questionTerms(sentence).reduce((sum, t) => sum + (weightOf.get(t.stem) ?? 0), 0);
+    if (score > bestScore) {
       best = sentence;
-      bestScore = found.size;
+      bestScore = score;
     }
   }
   return best;

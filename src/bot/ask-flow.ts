@@ -31,7 +31,7 @@ export function checkQuestion(context: BotContext, userId: string, raw: string):
 /** The answer `npm run ask` would print, rendered for Discord. */
 export async function answerForDiscord(context: BotContext, question: string, k = DEFAULT_K): Promise<DiscordAnswer> {
   const snapshot = await context.runtime.index.current();
-  const answer = await answerQuestion(snapshot, context.runtime.embedder, question, { k });
+  const answer = await answerQuestion(snapshot, context.runtime, question, { k });
   context.logger.info({ question, answered: answer.answered, citations: answer.citations.map((c) => c.source), ms: answer.ms }, 'answered');
   return renderAnswer(answer);
 }

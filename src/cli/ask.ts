@@ -38,15 +38,15 @@ try {
 }
 
 try {
-  const { index, embedder } = await openRuntime(settingsFromFlags(flags), stderrLine);
+  const runtime = await openRuntime(settingsFromFlags(flags), stderrLine);
   const progress = stderrProgress();
-  const snapshot = await index.current(progress.update);
+  const snapshot = await runtime.index.current(progress.update);
   progress.stop();
   for (const raw of questions) {
     let answer: Answer | { question: string; error: string };
     try {
       const question = validateQuestion(raw, MAX_CLI_QUESTION_CHARS);
-      answer = await answerQuestion(snapshot, embedder, question, { k: flags.k, mode: flags.mode });
+      answer = await answerQuestion(snapshot, runtime, question, { k: flags.k, mode: flags.mode });
     } catch (err) {
       // In a batch one bad line gets an error object in its place, so output lines still match input lines.
       if (!(err instanceof QuestionError) || !flags.batch) throw err;

