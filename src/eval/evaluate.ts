@@ -38,16 +38,17 @@ export interface EvalSummary {
 
 const TOP = 3;
 
-/** Scores the same answer path the CLI and the bot use. Citations are always asked for the top 3. */
+/** Scores the same answer path the CLI and the bot use. */
 export async function evaluate(
   snapshot: IndexSnapshot,
   models: AnswerModels,
   questions: EvalQuestion[],
   mode: RetrievalMode = 'hybrid',
+  k = TOP,
 ): Promise<{ results: QuestionResult[]; summary: EvalSummary }> {
   const results: QuestionResult[] = [];
   for (const question of questions) {
-    const answer = await answerQuestion(snapshot, models, question.q, { k: TOP, mode });
+    const answer = await answerQuestion(snapshot, models, question.q, { k, mode });
     results.push(score(question, answer));
   }
   return { results, summary: summarise(results, mode) };

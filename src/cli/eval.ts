@@ -1,0 +1,59 @@
+import { Option } from 'commander';
+import { openRuntime } from '../app/runtime.js';
+import { DISTRACTOR_SETS, prepareDistractorCorpus, type DistractorSet } from '../eval/distractors.js';
+import { evaluate, type EvalSummary, type QuestionResult } from '../eval/evaluate.js';
+import { loadQuestions } from '../eval/questions.js';
+import type { RetrievalMode } from '../search/retrieve.js';
+import { baseCommand, exitOnFailure, parseOrExit, settingsFromFlags, stderrLine, type CoreFlags } from './common.js';
+import { stderrProgress } from './progress.js';
+
+interface EvalFlags extends CoreFlags {
+  questions: string;
+  mode: RetrievalMode;
+  json?: boolean;
+  distractors?: DistractorSet;
+}
+
+const command = baseCommand('eval', 'Score answer quality on a JSONL question file, through the same path as ask and the bot.')
+  .option('--questions <file>', 'JSONL questions: {"q", "docs": [file prefixes], "answer": [strings]}', 'eval/dev.jsonl')
+  .addOption(new Option('--mode <mode>', 'retriever').choices(['hybrid', 'vector', 'bm25']).default('hybrid'))
+  .addOption(new Option('--distractors <set>', 'add a distractor corpus to the seeds (index kept under .cache/distractors)').choices([...DISTRACTOR_SETS]))
+  .option('--json', 'print the summary as JSON');
+parseOrExit(command);
+const flags = command.opts<EvalFlags>();
+
+try {
+  const questions = await loadQuestions(flags.questions);
+  const settings = settingsFromFlags(flags);
+  if (flags.distractors) {
+    const prepared = await prepareDistractorCorpus(flags.distractors, settings.corpusDir);
+    settings.corpusDir = prepared.corpusDir;
+    settings.indexDir = flags.index ?? prepared.indexDir;
+  }
+  const runtime = await openRuntime(settings, stderrLine);
+  const progress = stderrProgress();
+  const snapshot = await runtime.index.current(progress.update);
+  progress.stop();
+  const { results, summary } = await evaluate(snapshot, runtime, questions, flags.mode, flags.k);
+  process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : `${formatReport(results, summary)}\n`);
+} catch (err) {
+  exitOnFailure(err);
+}
+
+function formatReport(results: QuestionResult[], summary: EvalSummary): string {
+  const lines = results.map((r) => {
+    const expected = r.question.docs.length ? r.question.docs.join(',') : 'not in corpus';
+    const got = r.answer.answered
+      ? r.answer.citations.map((c) => `${c.source.split('/').pop()} (${c.score.toFixed(3)})`).join(', ')
+      : 'not in corpus';
+    return `${r.outcome.padEnd(6)} ${r.question.q}\n       expected: ${expected}\n       got:      ${got}`;
+  });
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  lines.push(
+    '',
+    `mode ${summary.mode}: ${summary.questions} questions (${summary.inCorpus} in corpus, ${summary.outOfCorpus} not)`,
+    `hit@1 ${pct(summary.hitAt1)}  hit@3 ${pct(summary.hitAt3)}  MRR ${summary.mrr.toFixed(3)}  answer in top-3 excerpts ${pct(summary.answerInTop3)}`,
+    `out-of-corpus rejected ${summary.outOfCorpusRejected}/${summary.outOfCorpus}  in-corpus wrongly rejected ${summary.inCorpusRejected}/${summary.inCorpus}`,
+  );
+  return lines.join('\n');
+}

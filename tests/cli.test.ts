@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+let corpusDir: string;
+let indexDir: string;
+
+beforeAll(async () => {
+  const root = await mkdtemp(path.join(tmpdir(), 'cli-'));
+  corpusDir = path.join(root, 'corpus');
+  indexDir = path.join(root, 'embeddings');
+  await cp('corpus', corpusDir, { recursive: true });
+});
+
+/** Runs a CLI entry point the way `npm run --silent ask -- …` does. */
+function run(script: string, args: string[], input?: string) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    encoding: 'utf8',
+    input,
+    env: { ...process.env, EMBEDDING_MODEL: 'glove-sif-100d', INDEX_DIR: indexDir, CORPUS_DIR: corpusDir },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const CITATION_KEYS = ['n', 'source', 'title', 'date', 'score', 'excerpt', 'highlight'];
+
+describe('ask --json', () => {
+  it('builds the index when there is none and prints exactly one JSON object of the documented shape', () => {
+    const { code, stdout, stderr } = run('src/cli/ask.ts', ['--json', 'What did Lavrov say about a ceasefire?']);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/building it from/);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const answer = JSON.parse(lines[0]);
+    expect(Object.keys(answer).sort()).toEqual(['answered', 'citations', 'model', 'ms', 'question'].sort());
+    expect(answer).toMatchObject({ question: 'What did Lavrov say about a ceasefire?', answered: true, model: 'glove-sif-100d' });
+    expect(typeof answer.ms).toBe('number');
+    expect(answer.citations.length).toBe(3);
+    for (const c of answer.citations) {
+      expect(Object.keys(c).sort()).toEqual([...CITATION_KEYS].sort());
+      expect(c.source).toMatch(/corpus\/\d{3}_[0-9a-f]+\.txt$/);
+      expect(c.date === null || /^\d{4}-\d{2}-\d{2}$/.test(c.date)).toBe(true);
+      expect(typeof c.score).toBe('number');
+      expect(c.excerpt).toContain(c.highlight);
+    }
+    expect(answer.citations.some((c: { excerpt: string }) => /ceasefire/i.test(c.excerpt))).toBe(true);
+  });
+
+  it('answers a batch from stdin, one object per line, bad lines included in place', () => {
+    const input = ['What list did Russia give to Hamas?', '', 'Explain how photosynthesis works', 'x'.repeat(1001)].join('\n');
+    const { code, stdout } = run('src/cli/ask.ts', ['--json', '--batch', '-', '-k', '2'], input);
+    expect(code).toBe(0);
+    const objects = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(objects.map((o) => o.answered)).toEqual([true, false, undefined]);
+    expect(objects[0].citations).toHaveLength(2);
+    expect(objects[2].error).toMatch(/limit is 1000/);
+  });
+
+  it('prints a readable answer by default', () => {
+    const { code, stdout } = run('src/cli/ask.ts', ['What', 'list', 'did', 'Russia', 'give', 'to', 'Hamas?']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Q: What list did Russia give to Hamas\?/);
+    expect(stdout).toMatch(/\[1\] .+ — 2023-11-12 — .*004_6c860c4a14f93851\.txt \(score 0\.\d{3}\)/);
+    expect(stdout).toMatch(/\*\*[^*]*list of names[^*]*\*\*/);
+  });
+});
+
+describe('usage errors: one line, exit code 2', () => {
+  it.each([
+    ['an unknown flag', ['--frobnicate', 'q']],
+    ['an empty question', ['   ']],
+    ['no question', []],
+    ['a question over 1,000 characters', ['a'.repeat(1001)]],
+    ['a bad -k', ['-k', 'zero', 'q']],
+    ['a bad --mode', ['--mode', 'magic', 'q']],
+  ])('%s', (_, args) => {
+    const { code, stdout, stderr } = run('src/cli/ask.ts', args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/error/);
+  });
+
+  it('a missing batch file', async () => {
+    const { code, stderr } = run('src/cli/ask.ts', ['--batch', '/nonexistent/questions.txt']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/cannot read \/nonexistent\/questions\.txt/);
+  });
+});
+
+describe('index', () => {
+  it('reports an up-to-date index, then an incremental update after an article changes', async () => {
+    run('src/cli/index-cmd.ts', []);
+    const unchanged = run('src/cli/index-cmd.ts', []);
+    expect(unchanged.code).toBe(0);
+    expect(unchanged.stdout).toMatch(/Index is up to date: 5 documents/);
+    await writeFile(path.join(corpusDir, '004_6c860c4a14f93851.txt'), 'A rewritten article about harbour cranes in Rotterdam.');
+    const changed = run('src/cli/index-cmd.ts', []);
+    expect(changed.code).toBe(0);
+    expect(changed.stdout).toMatch(/added 0, changed 1, removed 0, unchanged 4/);
+  });
+});

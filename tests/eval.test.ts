@@ -1,0 +1,56 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openRuntime } from '../src/app/runtime.js';
+import { untagBrown } from '../src/corpus/brown.js';
+import { loadCorpus } from '../src/corpus/loader.js';
+import { prepareDistractorCorpus } from '../src/eval/distractors.js';
+import { evaluate } from '../src/eval/evaluate.js';
+import { loadQuestions } from '../src/eval/questions.js';
+import { seedRuntime } from './helpers/seed-runtime.js';
+
+const dev = await loadQuestions('eval/dev.jsonl');
+
+describe('eval on the dev questions', () => {
+  it('seeds: every in-corpus question has its article in the top 3, both out-of-corpus questions are rejected', async () => {
+    const runtime = await seedRuntime();
+    const { summary } = await evaluate(await runtime.index.current(), runtime, dev);
+    expect(summary).toMatchObject({ questions: 12, inCorpus: 10, outOfCorpus: 2, hitAt3: 1, outOfCorpusRejected: 2, inCorpusRejected: 0 });
+    expect(summary.answerInTop3).toBe(1);
+  });
+
+  it('seeds + 500 Brown distractor documents: the same holds, and fusion beats either retriever alone', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'distractors-'));
+    const { corpusDir, indexDir } = await prepareDistractorCorpus('brown', 'corpus', root);
+    const runtime = await openRuntime({ corpusDir, indexDir, model: 'glove-sif-100d' }, () => {});
+    const snapshot = await runtime.index.current();
+    expect(snapshot.manifest.counts.documents).toBe(505);
+
+    const hybrid = (await evaluate(snapshot, runtime, dev, 'hybrid')).summary;
+    expect(hybrid).toMatchObject({ hitAt3: 1, outOfCorpusRejected: 2, inCorpusRejected: 0 });
+    const vector = (await evaluate(snapshot, runtime, dev, 'vector')).summary;
+    const bm25 = (await evaluate(snapshot, runtime, dev, 'bm25')).summary;
+    expect(hybrid.mrr).toBeGreaterThanOrEqual(Math.max(vector.mrr, bm25.mrr));
+    expect(hybrid.hitAt3).toBeGreaterThan(vector.hitAt3);
+  });
+});
+
+describe('Brown corpus conversion', () => {
+  it('strips POS tags back to readable text', () => {
+    const tagged = "\tThe/at jury/nn said/vbd ``/`` no/at evidence/nn ''/'' ,/, and/cc it/pps wasn't/bedz* ./.\n\n\tNew/jj paragraph/nn ./.";
+    expect(untagBrown(tagged)).toBe('The jury said "no evidence", and it wasn\'t.\n\nNew paragraph.');
+  });
+
+  it('writes 500 titled articles beside the seeds', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'brown-'));
+    const { corpusDir } = await prepareDistractorCorpus('brown', 'corpus', root);
+    const { documents, skipped } = await loadCorpus(corpusDir);
+    expect(skipped).toEqual([]);
+    expect(documents).toHaveLength(505);
+    const ca01 = documents.find((d) => d.file === 'brown_ca01.md')!;
+    expect(ca01.title).toBe('Brown ca01: The Atlanta Constitution (press: reportage)');
+    expect(ca01.text).toMatch(/^The Fulton County Grand Jury said Friday an investigation/);
+    expect(ca01.text).not.toMatch(/\/(at|nn|vbd)\b/);
+  });
+});

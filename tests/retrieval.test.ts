@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { answerQuestion } from '../src/answer/answer.js';
+import { formatAnswerText, NOT_IN_CORPUS } from '../src/answer/format-text.js';
+import type { IndexSnapshot } from '../src/index/snapshot.js';
+import { loadQuestions, type EvalQuestion } from '../src/eval/questions.js';
+import { seedRuntime } from './helpers/seed-runtime.js';
+
+let runtime: Awaited<ReturnType<typeof seedRuntime>>;
+let snapshot: IndexSnapshot;
+const dev: EvalQuestion[] = await loadQuestions('eval/dev.jsonl');
+
+beforeAll(async () => {
+  runtime = await seedRuntime();
+  snapshot = await runtime.index.current();
+});
+
+const fileOf = (source: string) => path.basename(source);
+
+describe('dev questions on the seed corpus', () => {
+  it.each(dev.filter((q) => q.docs.length > 0).map((q) => [q.q, q] as const))('%s → its article in the top 3', async (_, q) => {
+    const answer = await answerQuestion(snapshot, runtime, q.q);
+    expect(answer.answered).toBe(true);
+    const top3 = answer.citations.slice(0, 3).map((c) => fileOf(c.source));
+    expect(top3.some((f) => q.docs.some((prefix) => f.startsWith(prefix)))).toBe(true);
+    const excerpts = answer.citations.map((c) => c.excerpt.toLowerCase()).join('\n');
+    expect(q.answer.some((a) => excerpts.includes(a.toLowerCase()))).toBe(true);
+  });
+
+  it.each(dev.filter((q) => q.docs.length === 0).map((q) => [q.q] as const))('%s → not in the corpus', async (question) => {
+    const answer = await answerQuestion(snapshot, runtime, question);
+    expect(answer.answered).toBe(false);
+    expect(answer.citations).toEqual([]);
+    expect(formatAnswerText(answer)).toContain(NOT_IN_CORPUS);
+  });
+});
+
+describe('citations', () => {
+  it('cite title, date, file and the article’s own text, with the answering sentence marked', async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'What did Lavrov say about Hezbollah?');
+    const first = answer.citations[0];
+    expect(first).toMatchObject({ n: 1, date: '2024-11-04' });
+    expect(first.source).toMatch(/000_d618012357f11240\.txt$/);
+    expect(first.title).toMatch(/^Russian Foreign Sergey Lavrov has asserted/);
+    const doc = snapshot.manifest.documents['000_d618012357f11240.txt'];
+    expect(first.title).toBe(doc.title);
+    expect(first.excerpt).toContain(first.highlight);
+    expect(first.highlight).toMatch(/Hezbollah/);
+    expect(formatAnswerText(answer)).toContain(`**${first.highlight}**`);
+    expect(answer.model).toBe('glove-sif-100d');
+    expect(answer.ms).toBeGreaterThan(0);
+  });
+
+  it('collapse near-duplicate passages: seeds 003 and 004 repeat the Belta paragraph, cited once', async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'What did Lavrov tell the Belarusian news agency Belta about the bombardment of Gaza?', { k: 3 });
+    const belta = answer.citations.filter((c) => /Belta/.test(c.excerpt) && /bombardment of Gaza/.test(c.excerpt));
+    expect(belta).toHaveLength(1);
+    const texts = answer.citations.map((c) => c.excerpt);
+    expect(new Set(texts).size).toBe(texts.length);
+  });
+
+  it('honour k', async () => {
+    for (const k of [1, 2, 5]) {
+      const answer = await answerQuestion(snapshot, runtime, 'What does Russia say about terrorism?', { k });
+      expect(answer.citations).toHaveLength(k);
+      expect(answer.citations.map((c) => c.n)).toEqual(Array.from({ length: k }, (_, i) => i + 1));
+    }
+  });
+
+  it('reject a question with no content word instead of quoting something', async () => {
+    for (const q of ['What is it?', 'zzqxv qqqzz']) {
+      expect((await answerQuestion(snapshot, runtime, q)).answered).toBe(false);
+    }
+  });
+});
