@@ -60,7 +60,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
 
   const { chunks, vectors } = await embedDocuments(documents, reusable, embedder, chunking, options);
   options.onProgress?.({ phase: 'indexing', done: 0, total: chunks.length });
-  const hnsw = buildHnsw(vectors, embedder.dimension, chunks.length, hnswParams);
+  const hnsw = await buildHnsw(vectors, embedder.dimension, chunks.length, hnswParams);
   const titles = new Map(documents.map((d) => [d.file, d.title]));
   const keywords = buildKeywordIndex(chunks, (file) => titles.get(file) ?? '');
   options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
@@ -163,10 +163,14 @@ async function embedDocuments(
   return { chunks, vectors };
 }
 
-function buildHnsw(vectors: Float32Array, dim: number, count: number, params: HnswParameters) {
+/** Insertions between yields to the event loop, so a bot stays responsive while it rebuilds a large index. */
+const INSERTS_PER_YIELD = 1000;
+
+async function buildHnsw(vectors: Float32Array, dim: number, count: number, params: HnswParameters) {
   const hnsw = new hnswlib.HierarchicalNSW('cosine', dim);
   hnsw.initIndex({ maxElements: Math.max(1, count), m: params.m, efConstruction: params.efConstruction, randomSeed: 100 });
   for (let i = 0; i < count; i++) {
+    if (i > 0 && i % INSERTS_PER_YIELD === 0) await new Promise((resolve) => setImmediate(resolve));
     const row = vectors.subarray(i * dim, (i + 1) * dim);
     // A zero vector has no direction: cosine with it is undefined, so it stays out of the vector index.
     if (row.some((x) => x !== 0)) hnsw.addPoint(Array.from(row), i);
