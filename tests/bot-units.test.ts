@@ -1,0 +1,369 @@
+/**
+ * Unit tests of the bot's pure parts: Discord's size limits, the per-user rate limit, configuration, and how an
+ * answer is laid out for Discord.
+ */
+import type { APIEmbed } from 'discord.js';
+import { describe, expect, it } from 'vitest';
+import type { Answer, Citation } from '../src/answer/answer.js';
+import { NOT_IN_CORPUS } from '../src/answer/format-text.js';
+import { ConfigError, loadBotConfig } from '../src/bot/config.js';
+import { fitEmbeds, LIMITS, truncate } from '../src/bot/discord-limits.js';
+import { RateLimiter } from '../src/bot/rate-limiter.js';
+import { renderAnswer } from '../src/bot/render-answer.js';
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = ['Lavrov', 'said', 'the', 'ceasefire', ' ', ' ', ' ', '**', '*', '\n', '. ', 'é', '😀', '—', '`', 'x'.repeat(40)];
+
+function randomText(next: () => number, length: number): string {
+  let text = '';
+  while (text.length < length) text += PIECES[Math.floor(next() * PIECES.length)];
+  return text;
+}
+
+const boldMarkers = (s: string) => s.match(/\*\*/g)?.length ?? 0;
+const codePoints = (s: string) => [...s].length;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Everything Discord checks on a message's embeds (it counts code points; UTF-16 length is never smaller). */
+function expectWithinLimits(embeds: APIEmbed[], inputs?: APIEmbed[]): void {
+  expect(embeds.length).toBeLessThanOrEqual(LIMITS.embeds);
+  let total = 0;
+  for (const [i, e] of embeds.entries()) {
+    const texts: Array<[string | undefined, number]> = [
+      [e.title, LIMITS.title],
+      [e.description, LIMITS.description],
+      [e.footer?.text, LIMITS.footer],
+      [e.author?.name, LIMITS.author],
+      ...(e.fields ?? []).flatMap((f): Array<[string, number]> => [
+        [f.name, LIMITS.fieldName],
+        [f.value, LIMITS.fieldValue],
+      ]),
+    ];
+    expect(e.fields?.length ?? 0).toBeLessThanOrEqual(25);
+    for (const f of e.fields ?? []) {
+      expect(f.name.trim().length).toBeGreaterThan(0); // Discord requires both
+      expect(f.value.trim().length).toBeGreaterThan(0);
+    }
+    for (const [text, max] of texts) {
+      if (text === undefined) continue;
+      expect(text.length).toBeLessThanOrEqual(max);
+      expect(LONE_SURROGATE.test(text)).toBe(false);
+      total += codePoints(text);
+    }
+    // Bold that was balanced stays balanced (random inputs may come unbalanced; they are not repaired).
+    const balancedInput = boldMarkers(inputs?.[i].description ?? '') % 2 === 0;
+    if (e.description !== undefined && balancedInput) expect(boldMarkers(e.description) % 2).toBe(0);
+  }
+  expect(total).toBeLessThanOrEqual(LIMITS.embedTotal);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('truncate', () => {
+  it('leaves text that fits alone', () => {
+    for (const text of ['', 'abc', '**bold**', 'x'.repeat(2000)]) expect(truncate(text, 2000)).toBe(text);
+    expect(truncate('abcd', 4)).toBe('abcd');
+  });
+
+  it('cuts to at most max, ending with an ellipsis, at a word boundary when one is near', () => {
+    const text = 'Lavrov said that the ceasefire must hold. '.repeat(50);
+    for (const max of [10, 50, 99, 256, 1024]) {
+      const cut = truncate(text, max);
+      expect(cut.length).toBeLessThanOrEqual(max);
+      expect(cut.endsWith('…')).toBe(true);
+      const kept = cut.slice(0, -1);
+      expect(text.startsWith(kept)).toBe(true);
+      if (max >= 50) expect([' ', undefined]).toContain(text[kept.length]); // no half word
+      if (max >= 50) expect(kept.length).toBeGreaterThan(max * 0.75); // but not much shorter than needed
+    }
+  });
+
+  it('closes a bold run it cuts through', () => {
+    const cut = truncate(`Intro. **${'The answering sentence goes on and on. '.repeat(10)}** Outro.`, 100);
+    expect(cut.length).toBeLessThanOrEqual(100);
+    expect(boldMarkers(cut)).toBe(2);
+    expect(cut).toMatch(/\*\*…$/);
+  });
+
+  it('keeps the limit, balanced bold and whole characters for any input (10,000 random cases)', () => {
+    const next = random(2024);
+    for (let i = 0; i < 10_000; i++) {
+      const text = randomText(next, Math.floor(next() * 600));
+      const max = 1 + Math.floor(next() * 400);
+      const cut = truncate(text, max);
+      const context = JSON.stringify({ text, max, cut });
+      expect(cut.length, context).toBeLessThanOrEqual(max);
+      expect(LONE_SURROGATE.test(cut), context).toBe(false);
+      if (text.length <= max) {
+        expect(cut, context).toBe(text);
+      } else {
+        expect(cut.endsWith('…'), context).toBe(true);
+        // Only unbalanced input may stay unbalanced: a cut never opens a bold run it does not close.
+        if (boldMarkers(text) % 2 === 0) expect(boldMarkers(cut) % 2, context).toBe(0);
+      }
+    }
+  });
+
+  it('handles huge inputs quickly', () => {
+    const huge = `**${'word '.repeat(400_000)}**`;
+    const started = performance.now();
+    const cut = truncate(huge, LIMITS.description);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(cut.length).toBeLessThanOrEqual(LIMITS.description);
+    expect(boldMarkers(cut)).toBe(2);
+  });
+});
+
+describe('fitEmbeds', () => {
+  it('leaves embeds that already fit unchanged', () => {
+    const embeds: APIEmbed[] = [
+      { title: '[1] A title', description: 'Some **bold** text', footer: { text: 'score 0.812' }, fields: [{ name: 'Date', value: '2024-11-04', inline: true }] },
+      { title: '[2] Another', description: 'More text' },
+    ];
+    expect(fitEmbeds(embeds)).toEqual(embeds);
+  });
+
+  it('keeps every Discord limit with huge values in every field', () => {
+    const huge = (n: number) => 'word '.repeat(n / 5);
+    const embeds: APIEmbed[] = Array.from({ length: 12 }, (_, i) => ({
+      title: huge(10_000),
+      description: `${huge(3_000)}**${huge(9_000)}**${huge(3_000)}`,
+      footer: { text: huge(10_000) },
+      author: { name: huge(10_000) },
+      fields: Array.from({ length: 30 }, (_, j) => ({ name: `${i}.${j} ${huge(5_000)}`, value: huge(5_000), inline: true })),
+      color: i,
+    }));
+    const fitted = fitEmbeds(embeds);
+    expect(fitted).toHaveLength(LIMITS.embeds);
+    expectWithinLimits(fitted);
+    expect(fitted.map((e) => e.color)).toEqual(embeds.slice(0, LIMITS.embeds).map((e) => e.color));
+  });
+
+  it('shortens descriptions, latest embed first, to fit the 6,000 total; every description stays balanced', () => {
+    const description = (n: number) => `Before. **${'The sentence that answers. '.repeat(n)}** After.`;
+    const embeds: APIEmbed[] = Array.from({ length: 5 }, (_, i) => ({
+      title: `[${i + 1}] Title`,
+      description: description(60 + i),
+      fields: [{ name: 'Source', value: `\`corpus/00${i}.txt\`` }],
+      footer: { text: 'score 0.700 · glove-sif-100d' },
+    }));
+    const fitted = fitEmbeds(embeds);
+    expectWithinLimits(fitted);
+    expect(fitted[0].description).toBe(embeds[0].description); // the first (best) citation is kept whole
+    expect(fitted[4].description!.length).toBeLessThan(embeds[4].description!.length);
+    // Only descriptions were shortened.
+    fitted.forEach((e, i) => expect({ ...e, description: undefined }).toEqual({ ...embeds[i], description: undefined }));
+  });
+
+  it('keeps every limit for random embeds (500 random cases)', () => {
+    const next = random(7);
+    for (let i = 0; i < 500; i++) {
+      const text = (max: number) => randomText(next, Math.floor(next() * max));
+      const embeds: APIEmbed[] = Array.from({ length: Math.floor(next() * 13) }, () => ({
+        title: text(400),
+        description: text(6000),
+        footer: { text: text(3000) },
+        fields: Array.from({ length: Math.floor(next() * 4) }, () => ({ name: `n${text(300)}`, value: `v${text(1500)}` })),
+      }));
+      expectWithinLimits(fitEmbeds(embeds), embeds);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('RateLimiter', () => {
+  it('allows `limit` questions in any window, says how long to wait, and does not count refusals', () => {
+    let now = 10_000;
+    const limiter = new RateLimiter(2, 1_000, () => now);
+    expect(limiter.take('alice')).toBe(0);
+    now += 100;
+    expect(limiter.take('alice')).toBe(0);
+    now += 100;
+    expect(limiter.take('alice')).toBe(800); // until her first question leaves the window
+    expect(limiter.take('bob')).toBe(0); // users are independent
+    now += 799;
+    expect(limiter.take('alice')).toBe(1);
+    now += 1; // exactly one window after the first question
+    expect(limiter.take('alice')).toBe(0);
+    now += 50; // window holds t=10100 and t=11000; the refusals at 10200 and 10999 did not count
+    expect(limiter.take('alice')).toBe(50);
+    now += 50;
+    expect(limiter.take('alice')).toBe(0);
+  });
+
+  it('matches a brute-force sliding window over random traffic, and the wait it names is exact', () => {
+    const next = random(99);
+    const limit = 3;
+    const windowMs = 1_000;
+    let now = 0;
+    const limiter = new RateLimiter(limit, windowMs, () => now);
+    const accepted: Record<string, number[]> = { a: [], b: [] };
+    for (let i = 0; i < 2_000; i++) {
+      now += Math.floor(next() * 200);
+      const user = next() < 0.7 ? 'a' : 'b';
+      const inWindow = accepted[user].filter((t) => now - t < windowMs);
+      const wait = limiter.take(user);
+      if (inWindow.length < limit) {
+        expect(wait).toBe(0);
+        accepted[user].push(now);
+      } else {
+        expect(wait).toBe(inWindow[0] + windowMs - now);
+        expect(wait).toBeGreaterThan(0);
+        expect(wait).toBeLessThanOrEqual(windowMs);
+      }
+    }
+    expect(accepted.a.length).toBeGreaterThan(100);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('loadBotConfig', () => {
+  const SECRET = 'secret-token-value';
+  const GUILD = '123456789012345678';
+  const ROLE_A = '223456789012345678';
+  const ROLE_B = '32345678901234567890';
+
+  it('reads every setting, with defaults for the optional ones', () => {
+    const defaults = loadBotConfig({ DISCORD_TOKEN: SECRET });
+    expect(defaults).toMatchObject({
+      token: SECRET,
+      guildId: null,
+      moderatorRoleIds: [],
+      answerChannelIds: [],
+      rateLimit: { questions: 5, windowSeconds: 30 },
+      maxQuestionChars: 500,
+      logLevel: 'info',
+      core: { corpusDir: 'corpus', indexDir: 'embeddings' },
+    });
+    const full = loadBotConfig({
+      DISCORD_TOKEN: `  ${SECRET}\n`,
+      DISCORD_GUILD_ID: GUILD,
+      MODERATOR_ROLE_IDS: ` ${ROLE_A} , ${ROLE_B},`,
+      ANSWER_CHANNEL_IDS: GUILD,
+      RATE_LIMIT_QUESTIONS: '2',
+      RATE_LIMIT_WINDOW_SECONDS: '60',
+      LOG_LEVEL: 'debug',
+      CORPUS_DIR: 'articles',
+      INDEX_DIR: 'idx',
+    });
+    expect(full).toMatchObject({
+      token: SECRET,
+      guildId: GUILD,
+      moderatorRoleIds: [ROLE_A, ROLE_B],
+      answerChannelIds: [GUILD],
+      rateLimit: { questions: 2, windowSeconds: 60 },
+      logLevel: 'debug',
+      core: { corpusDir: 'articles', indexDir: 'idx' },
+    });
+  });
+
+  const bad: Array<[string, Record<string, string>]> = [
+    ['DISCORD_TOKEN', {}],
+    ['DISCORD_TOKEN', { DISCORD_TOKEN: '   ' }],
+    ['DISCORD_TOKEN', { DISCORD_TOKEN: `${SECRET} ${SECRET}` }],
+    ['DISCORD_GUILD_ID', { DISCORD_GUILD_ID: '12345' }],
+    ['DISCORD_GUILD_ID', { DISCORD_GUILD_ID: SECRET }],
+    ['MODERATOR_ROLE_IDS', { MODERATOR_ROLE_IDS: `${ROLE_A},moderators` }],
+    ['MODERATOR_ROLE_IDS', { MODERATOR_ROLE_IDS: SECRET }],
+    ['ANSWER_CHANNEL_IDS', { ANSWER_CHANNEL_IDS: '#general' }],
+    ['RATE_LIMIT_QUESTIONS', { RATE_LIMIT_QUESTIONS: '0' }],
+    ['RATE_LIMIT_QUESTIONS', { RATE_LIMIT_QUESTIONS: '2.5' }],
+    ['RATE_LIMIT_QUESTIONS', { RATE_LIMIT_QUESTIONS: SECRET }],
+    ['RATE_LIMIT_WINDOW_SECONDS', { RATE_LIMIT_WINDOW_SECONDS: '-1' }],
+    ['RATE_LIMIT_WINDOW_SECONDS', { RATE_LIMIT_WINDOW_SECONDS: '86401' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
+    ['LOG_LEVEL', { LOG_LEVEL: SECRET }],
+  ];
+
+  it.each(bad)('names %s and never repeats the token or the bad value (%o)', (name, settings) => {
+    const env = { DISCORD_TOKEN: SECRET, ...settings };
+    if (!('DISCORD_TOKEN' in settings) && name === 'DISCORD_TOKEN') delete (env as Record<string, string>).DISCORD_TOKEN;
+    let error: unknown;
+    try {
+      loadBotConfig(env);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain(name);
+    expect(message).not.toContain(SECRET);
+    expect(message.split('\n')).toHaveLength(1);
+    for (const value of Object.values(settings)) if (value.trim().length > 3) expect(message).not.toContain(value.trim());
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('renderAnswer', () => {
+  const citation = (n: number, overrides: Partial<Citation> = {}): Citation => ({
+    n,
+    source: `corpus/00${n}_abc.txt`,
+    title: `Title ${n}`,
+    date: n % 2 ? '2024-11-04' : null,
+    score: 0.8 - n / 100,
+    excerpt: `First sentence ${n}. Lavrov said the answer ${n}. Last sentence.`,
+    highlight: `Lavrov said the answer ${n}.`,
+    ...overrides,
+  });
+  const answer = (citations: Citation[], question = 'What did Lavrov say?'): Answer => ({
+    question,
+    answered: citations.length > 0,
+    citations,
+    model: 'glove-sif-100d',
+    ms: 3.2,
+  });
+
+  it('lays out an answered question: the question, then one embed per citation', () => {
+    const a = answer([citation(1), citation(2)]);
+    const rendered = renderAnswer(a);
+    expect(rendered.content).toBe(`**Q:** ${a.question}`);
+    expect(rendered.embeds).toHaveLength(2);
+    rendered.embeds.forEach((e, i) => {
+      const c = a.citations[i];
+      expect(e.title).toBe(`[${c.n}] ${c.title}`);
+      expect(e.description).toBe(c.excerpt.replace(c.highlight, `**${c.highlight}**`));
+      expect(e.fields).toEqual([
+        { name: 'Date', value: c.date ?? 'undated', inline: true },
+        { name: 'Source', value: `\`${c.source}\``, inline: true },
+      ]);
+      expect(e.footer?.text).toBe(`score ${c.score.toFixed(3)} · ${a.model}`);
+    });
+    expect(rendered.embeds[1].fields?.[0].value).toBe('undated');
+  });
+
+  it('says so, without embeds, when nothing answers', () => {
+    const rendered = renderAnswer(answer([], 'What is the price of Bitcoin today?'));
+    expect(rendered.embeds).toEqual([]);
+    expect(rendered.content).toContain('What is the price of Bitcoin today?');
+    expect(rendered.content).toContain(NOT_IN_CORPUS);
+  });
+
+  it('keeps every limit for huge citations and questions, with the bold balanced', () => {
+    const long = (n: number) => 'Lavrov spoke at length about the war in the region. '.repeat(n);
+    const citations = Array.from({ length: 5 }, (_, i) => {
+      const highlight = `Lavrov said answer ${i} ${long(20)}`.trim();
+      return citation(i + 1, { title: long(20), excerpt: `${long(100)} ${highlight} ${long(100)}`, highlight });
+    });
+    const rendered = renderAnswer(answer(citations, `${'why '.repeat(200)}?`));
+    expect(rendered.content.length).toBeLessThanOrEqual(LIMITS.content);
+    expectWithinLimits(rendered.embeds);
+    // The longest question the bot accepts still leaves room for the verdict.
+    const unanswered = renderAnswer(answer([], 'q'.repeat(500)));
+    expect(unanswered.content).toContain(NOT_IN_CORPUS);
+    expect(renderAnswer(answer([], 'q'.repeat(5_000))).content.length).toBeLessThanOrEqual(LIMITS.content);
+  });
+});
