@@ -292,15 +292,18 @@ describe('bot end to end against the Discord stand-in', () => {
     const question = `${pingBait(h)} ${HEZBOLLAH}`;
     const sent = h.ask(question);
     const edit = await h.originalEdit(sent);
-    expect(edit.body.content).toContain('@everyone');
-    expect(edit.body.content).toContain(`<@${h.standIn.users.moderator.id}>`);
+    // Mentions are markup, not words: stripped, the question is still answered from the right article.
+    expect(edit.body.content).not.toContain('@everyone');
+    expect(edit.body.content).not.toContain(`<@${h.standIn.users.moderator.id}>`);
+    expectEmbedsMatch(edit.body.embeds, await cliAnswer(HEZBOLLAH));
     const stored = h.standIn.getMessage(h.standIn.getInteraction(sent.id)!.originalMessageId!);
     expect(stored).toMatchObject({ mention_everyone: false, mentions: [], mention_roles: [] });
 
     const message = h.mention(question);
     const reply = await h.replyTo(message.id);
-    expect(reply.body.content).toContain('@everyone');
+    expect(reply.body.content).not.toContain('@everyone');
     expect(reply.body.content).not.toContain(`<@${h.standIn.botUser.id}>`);
+    expectEmbedsMatch(reply.body.embeds, await cliAnswer(HEZBOLLAH));
     // A reply would ping the asker too, unless replied_user is false (checked after every test).
     expect((reply.response as { mentions: unknown[] }).mentions).toEqual([]);
     // The checks after each test do see these messages.
@@ -446,7 +449,8 @@ describe('bot end to end against the Discord stand-in', () => {
     expect(newAnswer.body.embeds?.some((e) => e.description?.includes('At briefing'))).toBe(true);
     const bait = h.ask(`${HEZBOLLAH} ${pingBait(h)} @everyone <@123456789012345678>`);
     const baitEdit = await h.originalEdit(bait);
-    expect(baitEdit.body.content).toContain('@everyone');
+    expect(baitEdit.body.content).not.toContain('@everyone');
+    expectEmbedsMatch(baitEdit.body.embeds, await cliAnswer(HEZBOLLAH, 3, slowRuntime));
     const crafted = h.ask('What did Hezbollah tell everyone in Beirut to do?');
     const craftedEdit = await h.originalEdit(crafted);
     expect(craftedEdit.body.embeds?.some((e) => e.description?.includes('@everyone'))).toBe(true);

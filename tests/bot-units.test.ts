@@ -10,6 +10,7 @@ import { ConfigError, loadBotConfig } from '../src/bot/config.js';
 import { fitEmbeds, LIMITS, truncate } from '../src/bot/discord-limits.js';
 import { RateLimiter } from '../src/bot/rate-limiter.js';
 import { renderAnswer } from '../src/bot/render-answer.js';
+import { withoutDiscordMarkup } from '../src/bot/ask-flow.js';
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -365,5 +366,27 @@ describe('renderAnswer', () => {
     const unanswered = renderAnswer(answer([], 'q'.repeat(500)));
     expect(unanswered.content).toContain(NOT_IN_CORPUS);
     expect(renderAnswer(answer([], 'q'.repeat(5_000))).content.length).toBeLessThanOrEqual(LIMITS.content);
+  });
+});
+
+describe('withoutDiscordMarkup', () => {
+  it('drops user, role and channel mentions and @everyone/@here, keeping the words', () => {
+    expect(withoutDiscordMarkup('@everyone <@123456789012345678> <@!123456789012345678> what did <@&223456789012345678> say in <#323456789012345678>? @here').replace(/\s+/g, ' ').trim()).toBe(
+      'what did say in ?',
+    );
+    expect(withoutDiscordMarkup('email me@here.com')).toBe('email me@here.com');
+  });
+});
+
+describe('RateLimiter memory', () => {
+  it('forgets users whose questions have all left the window', () => {
+    let now = 0;
+    const limiter = new RateLimiter(1, 1000, () => now);
+    for (let i = 0; i < 999; i++) limiter.take(`user-${i}`);
+    now = 5000;
+    limiter.take('late-user'); // the 1000th call sweeps
+    const recent = (limiter as unknown as { recent: Map<string, number[]> }).recent;
+    expect([...recent.keys()]).toEqual(['late-user']);
+    expect(limiter.take('late-user')).toBeGreaterThan(0);
   });
 });

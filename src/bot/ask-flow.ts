@@ -12,7 +12,7 @@ export type QuestionCheck = { ok: true; question: string } | { ok: false; reason
 export function checkQuestion(context: BotContext, userId: string, raw: string): QuestionCheck {
   let question: string;
   try {
-    question = validateQuestion(raw, context.config.maxQuestionChars);
+    question = validateQuestion(withoutDiscordMarkup(raw), context.config.maxQuestionChars);
   } catch (err) {
     if (err instanceof QuestionError) return { ok: false, reason: err.message };
     throw err;
@@ -26,6 +26,14 @@ export function checkQuestion(context: BotContext, userId: string, raw: string):
     };
   }
   return { ok: true, question };
+}
+
+/**
+ * Mentions of users, roles and channels are Discord markup, not words of the question: left in, an ID like
+ * 123456789012345678 reads as a very rare word the corpus never uses, and the question looks out of scope.
+ */
+export function withoutDiscordMarkup(text: string): string {
+  return text.replace(/<(?:@[!&]?|#)\d+>/g, ' ').replace(/(^|\s)@(?:everyone|here)\b/g, '$1');
 }
 
 /** The answer `npm run ask` would print, rendered for Discord. */

@@ -57,7 +57,14 @@ export function createBot(options: BotOptions): Bot {
   client.on(Events.InteractionCreate, async (interaction) => {
     if (!interaction.isChatInputCommand()) return;
     const command = commands.get(interaction.commandName);
-    if (!command) return;
+    if (!command) {
+      // A command registered by an older version of the bot: say so rather than leave "did not respond".
+      logger.warn({ command: interaction.commandName }, 'unknown command');
+      await interaction
+        .reply({ content: 'That command no longer exists; see /help.', flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS })
+        .catch((err) => logger.error({ err }, 'could not answer an unknown command'));
+      return;
+    }
     try {
       await command.execute(interaction, context);
     } catch (err) {

@@ -43,7 +43,11 @@ export class IndexService {
     // One start-up for all callers that arrive before the index is ready.
     this.starting ??= (async () => {
       try {
-        if (!this.snapshot) this.snapshot = await this.loadFromDisk();
+        // A rebuild may have swapped in a newer snapshot while this load ran: never overwrite it.
+        if (!this.snapshot) {
+          const loaded = await this.loadFromDisk();
+          this.snapshot ??= loaded;
+        }
         if (!this.snapshot) await (this.rebuilding ?? this.rebuild(onProgress));
         return this.snapshot!;
       } finally {
@@ -80,7 +84,10 @@ export class IndexService {
     this.rebuilding = (async () => {
       try {
         // Load what is on disk first so that unchanged documents keep their vectors.
-        if (!this.snapshot && !this.diskChecked) this.snapshot = await this.loadFromDisk();
+        if (!this.snapshot && !this.diskChecked) {
+          const loaded = await this.loadFromDisk();
+          this.snapshot ??= loaded;
+        }
         const { snapshot, summary } = await buildIndex({
           corpusDir: this.options.corpusDir,
           indexDir: this.options.indexDir,
