@@ -59,6 +59,16 @@ describe('citations', () => {
     expect(new Set(texts).size).toBe(texts.length);
   });
 
+  it('keep neighbouring passages of one article apart from duplicates, and mark the sentence that names the topic', async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'What did Lavrov say about a ceasefire?');
+    const ceasefire = answer.citations.filter((c) => /ceasefire/.test(c.excerpt));
+    // Both 003 passages about a ceasefire are cited, though they overlap by a sentence and share a headline.
+    expect(ceasefire.map((c) => fileOf(c.source))).toEqual(['003_59b5f704395a9f78.txt', '003_59b5f704395a9f78.txt']);
+    expect(answer.citations.some((c) => c.excerpt.includes('immediate ceasefire'))).toBe(true);
+    // "Lavrov" is in half the article's sentences; "ceasefire" points at the answer.
+    for (const c of ceasefire) expect(c.highlight).toMatch(/ceasefire/);
+  });
+
   it('honour k', async () => {
     for (const k of [1, 2, 5]) {
       const answer = await answerQuestion(snapshot, runtime, 'What does Russia say about terrorism?', { k });

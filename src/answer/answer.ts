@@ -80,7 +80,7 @@ export async function answerQuestion(
       date: doc.date,
       score: Math.round(candidate.cosine * 1000) / 1000,
       excerpt,
-      highlight: bestSentence(excerpt, query),
+      highlight: bestSentence(snapshot, chunk, excerpt, query),
     };
   });
   const finished = performance.now();

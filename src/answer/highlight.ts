@@ -1,23 +1,64 @@
-import { splitSentences } from '../chunk/chunker.js';
+import { splitSentences, type Chunk } from '../chunk/chunker.js';
+import type { IndexSnapshot } from '../index/snapshot.js';
 import { questionTerms } from '../search/keyword-index.js';
 import type { QueryAnalysis } from '../search/query.js';
 
+/** How many sentences of one article contain each stem. */
+interface ArticleStats {
+  sentences: number;
+  containing: Map<string, number>;
+}
+
+const statsCache = new WeakMap<IndexSnapshot, Map<string, ArticleStats>>();
+
 /**
- * The sentence of a passage that carries the most of the question's information (its rare words count most);
- * the earliest wins a tie, as news puts the gist first. Lexical evidence is cheap, explainable, and points the
- * eye at the sentence that names what was asked.
+ * The sentence of a passage that best answers the question. Each question word found in a sentence scores its
+ * information (rare words say more) times its inverse sentence frequency within the article: in an interview with
+ * Lavrov, "Lavrov" is in every other sentence and cannot point at the answer, while "ceasefire" can. The earliest
+ * sentence wins a tie, as news puts the gist first.
  */
-export function bestSentence(passage: string, query: QueryAnalysis): string {
-  const weightOf = new Map(query.terms.map((t) => [t.stem, t.information]));
+export function bestSentence(snapshot: IndexSnapshot, chunk: Chunk, passage: string, query: QueryAnalysis): string {
+  const stats = articleStats(snapshot, chunk.file);
+  const weightOf = new Map(
+    query.terms.map((t) => {
+      const n = stats.containing.get(t.stem) ?? 0;
+      return [t.stem, t.information * Math.log(1 + (stats.sentences - n + 0.5) / (n + 0.5))];
+    }),
+  );
   let best = '';
   let bestScore = -1;
   for (const { start, end } of splitSentences(passage)) {
     const sentence = passage.slice(start, end);
-    const score = questionTerms(sentence).reduce((sum, t) => sum + (weightOf.get(t.stem) ?? 0), 0);
+    const stems = new Set(questionTerms(sentence).map((t) => t.stem));
+    let score = 0;
+    for (const stem of stems) score += weightOf.get(stem) ?? 0;
     if (score > bestScore) {
       best = sentence;
       bestScore = score;
     }
   }
   return best;
+}
+
+/** Computed once per article and snapshot: sentences are counted once even where chunks overlap. */
+function articleStats(snapshot: IndexSnapshot, file: string): ArticleStats {
+  let perFile = statsCache.get(snapshot);
+  if (!perFile) statsCache.set(snapshot, (perFile = new Map()));
+  const known = perFile.get(file);
+  if (known) return known;
+  const seen = new Set<number>();
+  const containing = new Map<string, number>();
+  for (const chunk of snapshot.chunks) {
+    if (chunk.file !== file) continue;
+    for (const { start, end } of splitSentences(chunk.text)) {
+      if (seen.has(chunk.start + start)) continue;
+      seen.add(chunk.start + start);
+      for (const stem of new Set(questionTerms(chunk.text.slice(start, end)).map((t) => t.stem))) {
+        containing.set(stem, (containing.get(stem) ?? 0) + 1);
+      }
+    }
+  }
+  const stats = { sentences: seen.size, containing };
+  perFile.set(file, stats);
+  return stats;
 }

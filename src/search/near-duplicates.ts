@@ -5,7 +5,9 @@ import { dot } from './vector-math.js';
 
 /*
  * Syndicated articles repeat the same paragraphs, lightly reworded (seeds 003 and 004 do). Two passages count as
- * the same evidence when their vectors are nearly parallel or when they share most of their word trigrams.
+ * the same evidence when they share many word trigrams, or when they come from different articles and their vectors
+ * are nearly parallel. Within one article, neighbouring passages share a sentence and the headline the embedder sees,
+ * so their vectors are close without them saying the same thing.
  */
 const SAME_MEANING_COSINE = 0.92;
 const SAME_WORDING_JACCARD = 0.4;
@@ -16,10 +18,12 @@ export function distinctCandidates(snapshot: IndexSnapshot, ranked: Candidate[],
   for (const candidate of ranked) {
     if (kept.length >= limit) break;
     const trigrams = wordTrigrams(snapshot.chunks[candidate.chunk].text);
+    const file = snapshot.chunks[candidate.chunk].file;
     const duplicate = kept.some(
       (k) =>
-        dot(vectorOf(snapshot, k.candidate.chunk), vectorOf(snapshot, candidate.chunk)) >= SAME_MEANING_COSINE ||
-        jaccard(k.trigrams, trigrams) >= SAME_WORDING_JACCARD,
+        jaccard(k.trigrams, trigrams) >= SAME_WORDING_JACCARD ||
+        (snapshot.chunks[k.candidate.chunk].file !== file &&
+          dot(vectorOf(snapshot, k.candidate.chunk), vectorOf(snapshot, candidate.chunk)) >= SAME_MEANING_COSINE),
     );
     if (!duplicate) kept.push({ candidate, trigrams });
   }
