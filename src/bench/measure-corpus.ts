@@ -1,0 +1,109 @@
+/*
+ * Child-process entry: measures one corpus end to end and sends the figures to the parent over IPC.
+ * Each corpus gets its own process so that maxRSS (process-wide and never decreasing) belongs to that corpus
+ * alone, and so that one corpus' heap, JIT state and caches cannot flatter or penalise the other's timings.
+ * Run as `node --import tsx src/bench/measure-corpus.ts '<CorpusTask JSON>'` (src/bench/child.ts does this).
+ */
+import { loadQuestions } from '../eval/questions.js';
+import { evaluate, type EvalSummary } from '../eval/evaluate.js';
+import { loadSnapshot } from '../index/store.js';
+import type { RetrievalMode } from '../search/retrieve.js';
+import { measureLatency } from './latency.js';
+import { ownCpuMs } from './machine.js';
+import { phaseTimer } from './phases.js';
+import { annRecall, efSweep, exactBars, indexedRows, isZero, rowOf, sampleRows } from './recall.js';
+import { measureReindex } from './reindex.js';
+import type { CorpusFigures, CorpusTask } from './types.js';
+
+const RECALL_K = 10;
+/** Retrieval asks hnswlib for this many neighbours (retrieve.ts' pool); the ef sweep times searches of that size. */
+const RETRIEVAL_POOL = 30;
+const EF_SWEEP = [30, 48, 64, 96, 128, 200];
+const MODES: RetrievalMode[] = ['hybrid', 'vector', 'bm25'];
+
+const maxRssMiB = () => process.resourceUsage().maxRSS / 1024;
+
+export async function measureCorpus(task: CorpusTask): Promise<CorpusFigures> {
+  const log = (message: string) => process.stderr.write(`[bench ${task.name}] ${message}\n`);
+
+  // Imported here, not at the top, so that loading transformers.js and onnxruntime is timed. The runtime is
+  // passed wherever answerQuestion/evaluate expect models: it carries the embedder and the lexicon.
+  let t = performance.now();
+  const { openRuntime } = await import('../app/runtime.js');
+  const importMs = performance.now() - t;
+  t = performance.now();
+  const runtime = await openRuntime({ corpusDir: task.corpusDir, indexDir: task.indexDir, model: task.model, modelCacheDir: task.modelCacheDir }, log);
+  const modelLoadMs = performance.now() - t;
+  const afterModelLoad = maxRssMiB();
+
+  log('full build…');
+  const phases = phaseTimer();
+  t = performance.now();
+  const summary = await runtime.index.rebuild(phases.onProgress);
+  const buildSeconds = (performance.now() - t) / 1000;
+  const buildPhases = phases.finish();
+  const afterBuild = maxRssMiB();
+  const snapshot = await runtime.index.current();
+  const dim = snapshot.manifest.dimension;
+  log(`${summary.documents} documents, ${summary.chunks} passages in ${buildSeconds.toFixed(2)} s`);
+
+  t = performance.now();
+  const loaded = await loadSnapshot(task.indexDir, runtime.embedder);
+  const loadFromDiskMs = performance.now() - t;
+
+  const questions = await loadQuestions(task.questionsFile);
+  log(`latency: ${questions.length} questions × ${task.repeat}, on the built and on the loaded index…`);
+  const texts = questions.map((q) => q.q);
+  const latency = {
+    built: await measureLatency(snapshot, runtime, texts, task.repeat),
+    loaded: await measureLatency(loaded, runtime, texts, task.repeat),
+  };
+
+  log('ANN recall…');
+  const rows = indexedRows(snapshot.vectors, dim);
+  const questionVectors = (await runtime.embedder.embed(texts)).filter((v) => !isZero(v));
+  const passageVectors = sampleRows(rows, task.recallSample).map((i) => rowOf(snapshot.vectors, dim, i));
+  const queries = [...questionVectors, ...passageVectors];
+  const bars = exactBars(snapshot.vectors, dim, rows, queries, RECALL_K);
+  const recall = annRecall(snapshot.hnsw, snapshot.vectors, dim, queries, bars, RECALL_K);
+  const sweep = efSweep(snapshot.hnsw, snapshot.manifest.hnsw.efSearch, snapshot.vectors, dim, queries, bars, RECALL_K, RETRIEVAL_POOL, EF_SWEEP);
+
+  log('eval…');
+  const evalSummaries: EvalSummary[] = [];
+  for (const mode of MODES) evalSummaries.push((await evaluate(snapshot, runtime, questions, mode)).summary);
+
+  log('reindex…');
+  const reindex = await measureReindex(runtime.index, task.corpusDir, task.editFile);
+
+  return {
+    name: task.name,
+    label: task.label,
+    importMs,
+    modelLoadMs,
+    rssMiB: { afterModelLoad, afterBuild, end: maxRssMiB() },
+    build: {
+      seconds: buildSeconds,
+      documents: summary.documents,
+      chunks: summary.chunks,
+      vectors: snapshot.manifest.counts.vectors,
+      chunksPerSecond: summary.chunks / buildSeconds,
+      phases: buildPhases,
+    },
+    latency,
+    hnsw: { ...snapshot.manifest.hnsw },
+    recall: { ...recall, questionQueries: questionVectors.length, passageQueries: passageVectors.length },
+    efSweep: sweep,
+    eval: evalSummaries,
+    reindex: { loadFromDiskMs, ...reindex },
+    cpuMs: ownCpuMs(),
+  };
+}
+
+// Entry point when forked; importing this module from elsewhere (tests, other tools) measures nothing.
+if (process.send && process.argv[2]) {
+  const task = JSON.parse(process.argv[2]) as CorpusTask;
+  measureCorpus(task).then(
+    (figures) => process.send!({ ok: true, figures }, () => process.exit(0)),
+    (err: unknown) => process.send!({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }, () => process.exit(1)),
+  );
+}

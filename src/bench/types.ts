@@ -1,0 +1,104 @@
+import type { EvalSummary } from '../eval/evaluate.js';
+import type { LatencyFigures } from './latency.js';
+import type { EfPoint, RecallFigures } from './recall.js';
+
+/** What the parent asks one child process to measure: one corpus, from model load to reindexing. */
+export interface CorpusTask {
+  name: 'seeds' | 'distractors';
+  label: string;
+  /** A private copy: the child edits one article in it. */
+  corpusDir: string;
+  /** Empty on entry, so the build is a full one. */
+  indexDir: string;
+  model: string;
+  modelCacheDir?: string;
+  questionsFile: string;
+  repeat: number;
+  /** How many passage vectors join the dev question vectors as ANN recall queries. */
+  recallSample: number;
+  /** File name (in corpusDir) of the article changed for the one-article reindex. */
+  editFile: string;
+}
+
+export interface BuildFigures {
+  seconds: number;
+  documents: number;
+  chunks: number;
+  vectors: number;
+  chunksPerSecond: number;
+  /** Wall time per build phase as reported through onProgress; "prepare" is corpus reading and chunking. */
+  phases: Array<{ phase: string; seconds: number }>;
+}
+
+export interface ReindexFigures {
+  /** Reading and checking the index from disk, as the bot does at start-up. */
+  loadFromDiskMs: number;
+  noopMs: number;
+  noopRebuilt: boolean;
+  oneChangedMs: number;
+  oneChangedCount: number;
+  /** Where the one-article rebuild spends its time (same phases as the full build). */
+  oneChangedPhases: Array<{ phase: string; seconds: number }>;
+}
+
+export interface CorpusFigures {
+  name: CorpusTask['name'];
+  label: string;
+  /** Importing the runtime module graph (transformers.js, onnxruntime) before openRuntime. */
+  importMs: number;
+  /** openRuntime: embedder creation, i.e. loading the model from the cache. */
+  modelLoadMs: number;
+  /** maxRSS of the child after model load, after the full build, and at the end, in MiB. */
+  rssMiB: { afterModelLoad: number; afterBuild: number; end: number };
+  build: BuildFigures;
+  /**
+   * Warm latency twice: on the snapshot the build returned (what the bot serves after /reindex) and on the same
+   * index loaded from disk (what it serves after a restart). They differ measurably: see the report.
+   */
+  latency: { built: LatencyFigures; loaded: LatencyFigures };
+  hnsw: { m: number; efConstruction: number; efSearch: number };
+  recall: RecallFigures & { questionQueries: number; passageQueries: number };
+  efSweep: EfPoint[];
+  eval: EvalSummary[];
+  reindex: ReindexFigures;
+  /** CPU time the measuring process used, for the machine-noise estimate. */
+  cpuMs: number;
+}
+
+export interface ModelBuildFigures {
+  ms: number;
+  rssMiB: number;
+  /** CPU time the measuring process used, for the machine-noise estimate. */
+  cpuMs: number;
+}
+
+export interface Machine {
+  cores: number;
+  cpu: string;
+  node: string;
+  platform: string;
+  memoryGiB: number;
+  /** Share of the machine's CPU that other processes used while the bench ran (see machine.ts); 0.1 is a lot. */
+  othersCpuShareDuringRun: number;
+  /** machine.ts' fixed workload timed before and after the measurements, in ms: the machine's speed that day. */
+  calibration: { beforeMs: number; afterMs: number };
+}
+
+export interface TargetCheck {
+  corpus: string;
+  measure: string;
+  figure: string;
+  target: string;
+  met: boolean;
+}
+
+export interface BenchReport {
+  startedAt: string;
+  machine: Machine;
+  model: string;
+  questionsFile: string;
+  repeat: number;
+  modelFirstBuild: ModelBuildFigures | null;
+  corpora: CorpusFigures[];
+  targets: TargetCheck[];
+}
