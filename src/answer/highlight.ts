@@ -1,6 +1,6 @@
 import { splitSentences, type Chunk } from '../chunk/chunker.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
-import { questionTerms } from '../search/keyword-index.js';
+import { termStems } from '../search/keyword-index.js';
 import type { QueryAnalysis } from '../search/query.js';
 
 /** How many sentences of one article contain each stem. */
@@ -10,6 +10,7 @@ interface ArticleStats {
 }
 
 const statsCache = new WeakMap<IndexSnapshot, Map<string, ArticleStats>>();
+const chunksByFile = new WeakMap<IndexSnapshot, Map<string, Chunk[]>>();
 
 /**
  * The sentence of a passage that best answers the question. Each question word found in a sentence scores its
@@ -29,7 +30,7 @@ export function bestSentence(snapshot: IndexSnapshot, chunk: Chunk, passage: str
   let bestScore = -1;
   for (const { start, end } of splitSentences(passage)) {
     const sentence = passage.slice(start, end);
-    const stems = new Set(questionTerms(sentence).map((t) => t.stem));
+    const stems = termStems(sentence);
     let score = 0;
     for (const stem of stems) score += weightOf.get(stem) ?? 0;
     if (score > bestScore) {
@@ -48,12 +49,11 @@ function articleStats(snapshot: IndexSnapshot, file: string): ArticleStats {
   if (known) return known;
   const seen = new Set<number>();
   const containing = new Map<string, number>();
-  for (const chunk of snapshot.chunks) {
-    if (chunk.file !== file) continue;
+  for (const chunk of articleChunks(snapshot, file)) {
     for (const { start, end } of splitSentences(chunk.text)) {
       if (seen.has(chunk.start + start)) continue;
       seen.add(chunk.start + start);
-      for (const stem of new Set(questionTerms(chunk.text.slice(start, end)).map((t) => t.stem))) {
+      for (const stem of termStems(chunk.text.slice(start, end))) {
         containing.set(stem, (containing.get(stem) ?? 0) + 1);
       }
     }
@@ -61,4 +61,19 @@ function articleStats(snapshot: IndexSnapshot, file: string): ArticleStats {
   const stats = { sentences: seen.size, containing };
   perFile.set(file, stats);
   return stats;
+}
+
+/** One pass over all passages per snapshot, rather than one per article asked about. */
+function articleChunks(snapshot: IndexSnapshot, file: string): Chunk[] {
+  let byFile = chunksByFile.get(snapshot);
+  if (!byFile) {
+    byFile = new Map();
+    for (const chunk of snapshot.chunks) {
+      const list = byFile.get(chunk.file);
+      if (list) list.push(chunk);
+      else byFile.set(chunk.file, [chunk]);
+    }
+    chunksByFile.set(snapshot, byFile);
+  }
+  return byFile.get(file) ?? [];
 }

@@ -13,13 +13,24 @@ interface KeywordDocument {
   title: string;
 }
 
+// Porter stemming is a cascade of regexes and ran for every word of every passage at build time and of every
+// highlighted sentence at question time. A corpus has a bounded vocabulary, so each word is stemmed once.
+const TERM_CACHE_LIMIT = 200_000;
+const termCache = new Map<string, string | null>();
+
 /**
  * One term as the keyword index sees it: lower-cased, Porter-stemmed ("destroyed" → "destroi"), and null for stop
  * words, which carry no evidence and dominated BM25 time (every passage contains "the").
  */
 export function keywordTerm(term: string): string | null {
-  const t = term.toLowerCase().replace(/[’']s$/, '');
-  return t.length < 2 || STOP_WORDS.has(t) ? null : stemmer(t);
+  let result = termCache.get(term);
+  if (result === undefined) {
+    const t = term.toLowerCase().replace(/[’']s$/, '');
+    result = t.length < 2 || STOP_WORDS.has(t) ? null : stemmer(t);
+    if (termCache.size >= TERM_CACHE_LIMIT) termCache.clear();
+    termCache.set(term, result);
+  }
+  return result;
 }
 
 // MiniSearch needs the same options when an index is rebuilt from JSON.
@@ -62,6 +73,16 @@ export interface QuestionTerm {
 
 /** MiniSearch's own tokenizer rule, so question terms are exactly the terms the index was searched with. */
 const SPACE_OR_PUNCTUATION = /[\n\r\p{Z}\p{P}]+/u;
+
+/** The stems of a text's content words; what highlighting needs, without questionTerms' per-word objects. */
+export function termStems(text: string): Set<string> {
+  const stems = new Set<string>();
+  for (const word of text.split(SPACE_OR_PUNCTUATION)) {
+    const stem = keywordTerm(word);
+    if (stem) stems.add(stem);
+  }
+  return stems;
+}
 
 /** The question's content words, one per stem, in order of appearance. */
 export function questionTerms(text: string): QuestionTerm[] {

@@ -39,12 +39,21 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
   const mode = options.mode ?? 'hybrid';
   const pool = options.pool ?? 30;
   const keywordHits = searchKeywords(snapshot.keywords, query.terms.map((t) => t.word).join(' '));
-  const hitsByChunk = new Map<number, KeywordHit>(keywordHits.map((h) => [h.chunk, h]));
   const hasVector = queryVector.some((x) => x !== 0);
 
   const pooled = new Set<number>();
   if (mode !== 'bm25' && hasVector) for (const chunk of vectorNeighbours(snapshot, queryVector, pool)) pooled.add(chunk);
   if (mode !== 'vector') for (const hit of keywordHits.slice(0, pool)) pooled.add(hit.chunk);
+
+  // One pass over the keyword hits (thousands on a large corpus) for the two things needed from all of them:
+  // the hits of the pooled passages, and which question stems some passage attests (done once all are seen).
+  const hitsByChunk = new Map<number, KeywordHit>();
+  const wanted = new Set(query.terms.map((t) => t.stem));
+  const attestedStems = new Set<string>();
+  for (const hit of keywordHits) {
+    if (pooled.has(hit.chunk)) hitsByChunk.set(hit.chunk, hit);
+    if (attestedStems.size < wanted.size) for (const s of hit.stems) if (wanted.has(s)) attestedStems.add(s);
+  }
 
   const candidates = [...pooled].map((chunk): Candidate => {
     const cosine = hasVector ? dot(queryVector, vectorOf(snapshot, chunk)) : 0;
@@ -55,7 +64,6 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
   });
   candidates.sort((a, b) => b.score - a.score || b.cosine - a.cosine || a.chunk - b.chunk);
 
-  const attestedStems = new Set(keywordHits.flatMap((h) => h.stems));
   const unattested = 1 - informationShare(query, attestedStems);
   return { candidates, unattested };
 }
