@@ -39,7 +39,11 @@ describe('chunker', () => {
     for (const doc of documents) {
       const chunks = chunkDocument(doc);
       expect(chunks.length).toBeGreaterThan(1);
-      for (const c of chunks) expect(countWords(c.text)).toBeLessThanOrEqual(120);
+      for (const c of chunks) {
+        expect(countWords(c.text)).toBeLessThanOrEqual(120);
+        // The stored sentence spans are the segmenter's, relative to the chunk.
+        expect(c.sentences).toEqual(splitSentences(c.text).map((s) => [s.start, s.end]));
+      }
       for (const s of splitSentences(doc.text)) {
         expect(chunks.some((c) => c.start <= s.start && s.end <= c.end)).toBe(true);
       }

@@ -5,6 +5,7 @@ import { distinctCandidates } from '../search/near-duplicates.js';
 import { analyseQuestion } from '../search/query.js';
 import { isRelevant } from '../search/relevance.js';
 import { retrieve, type RetrievalMode } from '../search/retrieve.js';
+import { tidyExcerpt } from './excerpt.js';
 import { bestSentence } from './highlight.js';
 
 export interface Citation {
@@ -80,20 +81,12 @@ export async function answerQuestion(
       date: doc.date,
       score: Math.round(candidate.cosine * 1000) / 1000,
       excerpt,
-      highlight: bestSentence(snapshot, chunk, excerpt, query),
+      highlight: bestSentence(snapshot, chunk, query),
     };
   });
   const finished = performance.now();
   if (options.timings) Object.assign(options.timings, { embedMs: embedded - started, searchMs: searched - embedded, formatMs: finished - searched });
   return { question, answered, citations, model: snapshot.manifest.model, ms: round2(finished - started) };
-}
-
-/** Blank-line runs and stray spaces from the source file say nothing; the words stay exactly as written. */
-function tidyExcerpt(text: string): string {
-  return text
-    .replace(/[ \t]+/g, ' ')
-    .replace(/\s*\n\s*/g, '\n')
-    .trim();
 }
 
 function round2(ms: number): number {

@@ -1,7 +1,8 @@
-import { splitSentences, type Chunk } from '../chunk/chunker.js';
+import type { Chunk } from '../chunk/chunker.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { termStems } from '../search/keyword-index.js';
 import type { QueryAnalysis } from '../search/query.js';
+import { tidyExcerpt } from './excerpt.js';
 
 /** How many sentences of one article contain each stem. */
 interface ArticleStats {
@@ -13,12 +14,12 @@ const statsCache = new WeakMap<IndexSnapshot, Map<string, ArticleStats>>();
 const chunksByFile = new WeakMap<IndexSnapshot, Map<string, Chunk[]>>();
 
 /**
- * The sentence of a passage that best answers the question. Each question word found in a sentence scores its
- * information (rare words say more) times its inverse sentence frequency within the article: in an interview with
- * Lavrov, "Lavrov" is in every other sentence and cannot point at the answer, while "ceasefire" can. The earliest
- * sentence wins a tie, as news puts the gist first.
+ * The sentence of a passage that best answers the question, as it appears in the tidied excerpt. Each question
+ * word found in a sentence scores its information (rare words say more) times its inverse sentence frequency
+ * within the article: in an interview with Lavrov, "Lavrov" is in every other sentence and cannot point at the
+ * answer, while "ceasefire" can. The earliest sentence wins a tie, as news puts the gist first.
  */
-export function bestSentence(snapshot: IndexSnapshot, chunk: Chunk, passage: string, query: QueryAnalysis): string {
+export function bestSentence(snapshot: IndexSnapshot, chunk: Chunk, query: QueryAnalysis): string {
   const stats = articleStats(snapshot, chunk.file);
   const weightOf = new Map(
     query.terms.map((t) => {
@@ -28,17 +29,16 @@ export function bestSentence(snapshot: IndexSnapshot, chunk: Chunk, passage: str
   );
   let best = '';
   let bestScore = -1;
-  for (const { start, end } of splitSentences(passage)) {
-    const sentence = passage.slice(start, end);
-    const stems = termStems(sentence);
+  for (const [start, end] of chunk.sentences) {
+    const sentence = chunk.text.slice(start, end);
     let score = 0;
-    for (const stem of stems) score += weightOf.get(stem) ?? 0;
+    for (const stem of termStems(sentence)) score += weightOf.get(stem) ?? 0;
     if (score > bestScore) {
       best = sentence;
       bestScore = score;
     }
   }
-  return best;
+  return tidyExcerpt(best);
 }
 
 /** Computed once per article and snapshot: sentences are counted once even where chunks overlap. */
@@ -50,12 +50,10 @@ function articleStats(snapshot: IndexSnapshot, file: string): ArticleStats {
   const seen = new Set<number>();
   const containing = new Map<string, number>();
   for (const chunk of articleChunks(snapshot, file)) {
-    for (const { start, end } of splitSentences(chunk.text)) {
+    for (const [start, end] of chunk.sentences) {
       if (seen.has(chunk.start + start)) continue;
       seen.add(chunk.start + start);
-      for (const stem of termStems(chunk.text.slice(start, end))) {
-        containing.set(stem, (containing.get(stem) ?? 0) + 1);
-      }
+      for (const stem of termStems(chunk.text.slice(start, end))) containing.set(stem, (containing.get(stem) ?? 0) + 1);
     }
   }
   const stats = { sentences: seen.size, containing };

@@ -18,6 +18,8 @@ export interface Chunk {
   start: number;
   end: number;
   text: string;
+  /** Sentence spans [start, end) within `text`, kept so that answering never re-segments a passage. */
+  sentences: Array<[number, number]>;
 }
 
 interface Sentence {
@@ -61,7 +63,8 @@ export function chunkDocument(doc: Pick<CorpusDocument, 'file' | 'text'>, option
     }
     const start = sentences[first].start;
     const end = sentences[last].end;
-    chunks.push({ file: doc.file, ordinal: chunks.length, start, end, text: doc.text.slice(start, end) });
+    const spans = sentences.slice(first, last + 1).map((s): [number, number] => [s.start - start, s.end - start]);
+    chunks.push({ file: doc.file, ordinal: chunks.length, start, end, text: doc.text.slice(start, end), sentences: spans });
     if (last + 1 >= sentences.length) break;
     // Overlap, but always move forward by at least one sentence.
     first = Math.max(first + 1, last + 1 - options.overlapSentences);

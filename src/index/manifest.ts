@@ -1,7 +1,7 @@
 import type { ChunkingOptions } from '../chunk/chunker.js';
 
-// 2: keyword index terms are Porter-stemmed.
-export const MANIFEST_VERSION = 2;
+// 2: keyword index terms are Porter-stemmed. 3: chunks carry their sentence spans.
+export const MANIFEST_VERSION = 3;
 
 export interface HnswParameters {
   m: number;
