@@ -1,4 +1,5 @@
 import type { Embedder } from '../embed/embedder.js';
+import { derived } from '../index/derived.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import type { Lexicon } from '../search/lexicon.js';
 import { distinctCandidates } from '../search/near-duplicates.js';
@@ -73,7 +74,7 @@ export async function answerQuestion(
   const citations = (answered ? chosen : []).map((candidate, i): Citation => {
     const chunk = snapshot.chunks[candidate.chunk];
     const doc = snapshot.manifest.documents[chunk.file];
-    const excerpt = tidyExcerpt(chunk.text);
+    const excerpt = derived(snapshot, `excerpt:${candidate.chunk}`, () => tidyExcerpt(chunk.text));
     return {
       n: i + 1,
       source: doc.source,
@@ -81,7 +82,7 @@ export async function answerQuestion(
       date: doc.date,
       score: Math.round(candidate.cosine * 1000) / 1000,
       excerpt,
-      highlight: bestSentence(snapshot, chunk, query),
+      highlight: bestSentence(snapshot, candidate.chunk, query),
     };
   });
   const finished = performance.now();

@@ -1,3 +1,4 @@
+import { derived } from '../index/derived.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { vectorOf } from '../index/snapshot.js';
 import type { Candidate } from './retrieve.js';
@@ -17,7 +18,7 @@ export function distinctCandidates(snapshot: IndexSnapshot, ranked: Candidate[],
   const kept: Array<{ candidate: Candidate; trigrams: Set<string> }> = [];
   for (const candidate of ranked) {
     if (kept.length >= limit) break;
-    const trigrams = wordTrigrams(snapshot.chunks[candidate.chunk].text);
+    const trigrams = derived(snapshot, `trigrams:${candidate.chunk}`, () => wordTrigrams(snapshot.chunks[candidate.chunk].text));
     const file = snapshot.chunks[candidate.chunk].file;
     const duplicate = kept.some(
       (k) =>
