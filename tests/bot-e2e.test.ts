@@ -20,6 +20,7 @@ import { HELP_TEXT } from '../src/bot/commands/help.js';
 import { MENTION_HINT } from '../src/bot/mention-handler.js';
 import { IndexService } from '../src/index/index-service.js';
 import type { RecordedRequest } from './helpers/discord-stand-in.js';
+import { tempCorpus } from './helpers/seed-runtime.js';
 import {
   BOT_TOKEN,
   indexGeneration,
@@ -29,7 +30,6 @@ import {
   messagePayloads,
   slowEmbedder,
   startBotHarness,
-  tempCorpus,
   type BotHarness,
   type BotHarnessOptions,
   type MessageBody,

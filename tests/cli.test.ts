@@ -1,17 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempCorpus } from './helpers/seed-runtime.js';
 
 let corpusDir: string;
 let indexDir: string;
 
 beforeAll(async () => {
-  const root = await mkdtemp(path.join(tmpdir(), 'cli-'));
-  corpusDir = path.join(root, 'corpus');
-  indexDir = path.join(root, 'embeddings');
-  await cp('corpus', corpusDir, { recursive: true });
+  ({ corpusDir, indexDir } = await tempCorpus('cli-'));
 });
 
 /** Runs a CLI entry point the way `npm run --silent ask -- …` does. */

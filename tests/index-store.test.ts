@@ -1,5 +1,4 @@
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildIndex } from '../src/index/build.js';
@@ -7,15 +6,13 @@ import { IndexService, RebuildInProgressError } from '../src/index/index-service
 import { IndexUnusableError } from '../src/index/manifest.js';
 import { loadSnapshot } from '../src/index/store.js';
 import { hashingEmbedder } from './helpers/hashing-embedder.js';
+import { tempCorpus } from './helpers/seed-runtime.js';
 
 let corpusDir: string;
 let indexDir: string;
 
 beforeEach(async () => {
-  const root = await mkdtemp(path.join(tmpdir(), 'index-'));
-  corpusDir = path.join(root, 'corpus');
-  indexDir = path.join(root, 'embeddings');
-  await cp('corpus', corpusDir, { recursive: true });
+  ({ corpusDir, indexDir } = await tempCorpus('index-'));
 });
 
 async function currentGeneration(): Promise<string> {

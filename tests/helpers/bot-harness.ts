@@ -9,8 +9,7 @@
  * The bot logs (pino, JSON lines) into memory so tests can assert on them, and on the absence of the token.
  */
 import { once } from 'node:events';
-import { cp, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Events, InteractionResponseType, type APIEmbed, type APIMessage } from 'discord.js';
 import type { Runtime } from '../../src/app/runtime.js';
@@ -61,14 +60,6 @@ export function memoryLog(): MemoryLog {
 // ---------------------------------------------------------------------------------------------------------------
 // Corpus, index and a slow model
 // ---------------------------------------------------------------------------------------------------------------
-
-/** A fresh copy of the repository's corpus in a temp folder, with an (empty) index folder beside it. */
-export async function tempCorpus(prefix = 'bot-e2e-'): Promise<CoreSettings & { root: string }> {
-  const root = await mkdtemp(path.join(tmpdir(), prefix));
-  const corpusDir = path.join(root, 'corpus');
-  await cp('corpus', corpusDir, { recursive: true });
-  return { root, corpusDir, indexDir: path.join(root, 'embeddings'), model: 'glove-sif-100d' };
-}
 
 /** The generation folder `CURRENT` names, or null when there is no index. */
 export async function indexGeneration(indexDir: string): Promise<string | null> {
