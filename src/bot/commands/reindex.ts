@@ -3,6 +3,7 @@ import type { BuildProgress, BuildSummary } from '../../index/build.js';
 import { RebuildInProgressError } from '../../index/index-service.js';
 import { describeSummary } from '../../index/summary.js';
 import { NO_PINGS, type BotCommand } from '../context.js';
+import { LIMITS, truncate } from '../discord-limits.js';
 import { isModerator } from '../permissions.js';
 
 /** Discord rate-limits message edits; one a second is plenty for a human watching. */
@@ -40,7 +41,7 @@ export const reindexCommand: BotCommand = {
     await progress.finish();
     context.logger.info({ summary: { ...summary, skipped: summary.skipped.length } }, 'reindex finished');
     const skipped = summary.skipped.length ? `\nSkipped: ${summary.skipped.map((s) => `\`${s.source}\` (${s.reason})`).join(', ')}` : '';
-    await interaction.editReply({ content: `${describeSummary(summary)}${skipped}`.slice(0, 2000), allowedMentions: NO_PINGS });
+    await interaction.editReply({ content: truncate(`${describeSummary(summary)}${skipped}`, LIMITS.content), allowedMentions: NO_PINGS });
   },
 };
 
