@@ -1,3 +1,4 @@
+import { chunkPositionsByFile } from '../chunk/chunker.js';
 import { derived } from '../index/derived.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { termStems } from '../search/keyword-index.js';
@@ -65,14 +66,5 @@ function sentenceStems(snapshot: IndexSnapshot, index: number): Array<Set<string
 
 /** Positions of each article's passages, in one pass over all passages per snapshot. */
 function articleChunks(snapshot: IndexSnapshot, file: string): number[] {
-  const byFile = derived(snapshot, 'chunks-by-file', () => {
-    const map = new Map<string, number[]>();
-    snapshot.chunks.forEach((chunk, index) => {
-      const list = map.get(chunk.file);
-      if (list) list.push(index);
-      else map.set(chunk.file, [index]);
-    });
-    return map;
-  });
-  return byFile.get(file) ?? [];
+  return derived(snapshot, 'chunks-by-file', () => chunkPositionsByFile(snapshot.chunks)).get(file) ?? [];
 }

@@ -96,6 +96,17 @@ function splitLongSentence(text: string, span: { start: number; end: number }, m
   return pieces;
 }
 
+/** Positions of each document's chunks in `chunks`, in order. */
+export function chunkPositionsByFile(chunks: readonly Chunk[]): Map<string, number[]> {
+  const byFile = new Map<string, number[]>();
+  chunks.forEach((chunk, position) => {
+    const list = byFile.get(chunk.file);
+    if (list) list.push(position);
+    else byFile.set(chunk.file, [position]);
+  });
+  return byFile;
+}
+
 /**
  * What the embedder sees for a chunk: the headline gives every passage of an article its topic, which a
  * static word-vector model otherwise only sees in the first paragraph. Users are shown `chunk.text` alone.

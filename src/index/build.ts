@@ -1,5 +1,5 @@
 import hnswlib from 'hnswlib-node';
-import { chunkDocument, DEFAULT_CHUNKING, textToEmbed, type Chunk, type ChunkingOptions } from '../chunk/chunker.js';
+import { chunkDocument, chunkPositionsByFile, DEFAULT_CHUNKING, textToEmbed, type Chunk, type ChunkingOptions } from '../chunk/chunker.js';
 import type { CorpusDocument, SkippedFile } from '../corpus/document.js';
 import { loadCorpus } from '../corpus/loader.js';
 import type { Embedder } from '../embed/embedder.js';
@@ -121,12 +121,7 @@ async function embedDocuments(
   chunking: ChunkingOptions,
   options: BuildOptions,
 ): Promise<{ chunks: Chunk[]; vectors: Float32Array }> {
-  const oldChunks = new Map<string, number[]>();
-  reusable?.chunks.forEach((c, i) => {
-    const list = oldChunks.get(c.file);
-    if (list) list.push(i);
-    else oldChunks.set(c.file, [i]);
-  });
+  const oldChunks = chunkPositionsByFile(reusable?.chunks ?? []);
 
   const chunks: Chunk[] = [];
   const reusedFrom: Array<number | null> = [];

@@ -24,7 +24,7 @@ export interface Retrieval {
 
 export interface RetrieveOptions {
   mode?: RetrievalMode;
-  /** How many candidates the vector search contributes. */
+  /** How many candidates each retriever (vector, keyword) contributes. */
   pool?: number;
 }
 
