@@ -315,6 +315,7 @@ describe('renderAnswer', () => {
     source: `corpus/00${n}_abc.txt`,
     title: `Title ${n}`,
     date: n % 2 ? '2024-11-04' : null,
+    url: null,
     score: 0.8 - n / 100,
     excerpt: `First sentence ${n}. Lavrov said the answer ${n}. Last sentence.`,
     highlight: `Lavrov said the answer ${n}.`,
@@ -324,6 +325,8 @@ describe('renderAnswer', () => {
     question,
     answered: citations.length > 0,
     citations,
+    searchedFor: null,
+    asOf: { date: '2024-11-04', articles: 5 },
     model: 'glove-sif-100d',
     ms: 3.2,
   });

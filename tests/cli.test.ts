@@ -22,7 +22,7 @@ function run(script: string, args: string[], input?: string) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const CITATION_KEYS = ['n', 'source', 'title', 'date', 'score', 'excerpt', 'highlight'];
+const CITATION_KEYS = ['n', 'source', 'title', 'date', 'url', 'score', 'excerpt', 'highlight'];
 
 describe('ask --json', () => {
   it('builds the index when there is none and prints exactly one JSON object of the documented shape', () => {
@@ -32,7 +32,7 @@ describe('ask --json', () => {
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const answer = JSON.parse(lines[0]);
-    expect(Object.keys(answer).sort()).toEqual(['answered', 'citations', 'model', 'ms', 'question'].sort());
+    expect(Object.keys(answer).sort()).toEqual(['answered', 'asOf', 'citations', 'model', 'ms', 'question', 'searchedFor'].sort());
     expect(answer).toMatchObject({ question: 'What did Lavrov say about a ceasefire?', answered: true, model: 'glove-sif-100d' });
     expect(typeof answer.ms).toBe('number');
     expect(answer.citations.length).toBe(3);

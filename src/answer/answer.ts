@@ -14,6 +14,8 @@ export interface Citation {
   source: string;
   title: string;
   date: string | null;
+  /** The article's web address (front matter `url`), when it has one. */
+  url: string | null;
   /** Cosine similarity between question and passage, 0–1, rounded to three decimals. */
   score: number;
   /** The article's own text. */
@@ -27,9 +29,22 @@ export interface Answer {
   question: string;
   answered: boolean;
   citations: Citation[];
+  /**
+   * The words actually searched for, when they differ from what was typed (a misspelling read as a corpus word,
+   * date words taken out of the topic); null when the question was searched as asked.
+   */
+  searchedFor: string | null;
+  /** How fresh the articles are: the newest article date in the index and how many articles it holds. */
+  asOf: AsOf;
   model: string;
   /** Retrieval time for this question (embed, search, fuse, format), excluding start-up and model load. */
   ms: number;
+}
+
+export interface AsOf {
+  /** Newest article date (YYYY-MM-DD), null when no article is dated. */
+  date: string | null;
+  articles: number;
 }
 
 export interface AnswerOptions {
@@ -80,6 +95,7 @@ export async function answerQuestion(
       source: doc.source,
       title: doc.title,
       date: doc.date,
+      url: doc.url,
       score: Math.round(candidate.cosine * 1000) / 1000,
       excerpt,
       highlight: bestSentence(snapshot, candidate.chunk, query),
@@ -87,7 +103,24 @@ export async function answerQuestion(
   });
   const finished = performance.now();
   if (options.timings) Object.assign(options.timings, { embedMs: embedded - started, searchMs: searched - embedded, formatMs: finished - searched });
-  return { question, answered, citations, model: snapshot.manifest.model, ms: round2(finished - started) };
+  return {
+    question,
+    answered,
+    citations,
+    searchedFor: null,
+    asOf: asOfSnapshot(snapshot),
+    model: snapshot.manifest.model,
+    ms: round2(finished - started),
+  };
+}
+
+export function asOfSnapshot(snapshot: IndexSnapshot): AsOf {
+  return derived(snapshot, 'as-of', () => {
+    const documents = Object.values(snapshot.manifest.documents);
+    // ISO dates order as strings.
+    const newest = documents.reduce<string | null>((max, d) => (d.date && (!max || d.date > max) ? d.date : max), null);
+    return { date: newest, articles: documents.length };
+  });
 }
 
 function round2(ms: number): number {
