@@ -316,6 +316,7 @@ describe('renderAnswer', () => {
     title: `Title ${n}`,
     date: n % 2 ? '2024-11-04' : null,
     url: null,
+    evidence: [],
     score: 0.8 - n / 100,
     excerpt: `First sentence ${n}. Lavrov said the answer ${n}. Last sentence.`,
     highlight: `Lavrov said the answer ${n}.`,
@@ -327,6 +328,8 @@ describe('renderAnswer', () => {
     citations,
     searchedFor: null,
     asOf: { date: '2024-11-04', articles: 5 },
+    verdict: citations.length > 0 ? 'answered' : 'no-passage-covers',
+    words: [],
     model: 'glove-sif-100d',
     ms: 3.2,
   });

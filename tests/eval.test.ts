@@ -12,15 +12,28 @@ import { seedRuntime } from './helpers/seed-runtime.js';
 
 const dev = await loadQuestions('eval/dev.jsonl');
 
+/** Counts out of the in-corpus questions, as README reports them. */
+const inCorpusCount = (share: number, inCorpus: number) => Math.round(share * inCorpus);
+
+// The figures README reports (npm run eval), as floors: a change that loses a question fails here. The 60
+// questions are a small sample of how people ask; the held-out set of the same kinds is what counts.
 describe('eval on the dev questions', () => {
-  it('seeds: every in-corpus question has its article in the top 3, both out-of-corpus questions are rejected', async () => {
+  it('seeds: the first 12 questions all pass; on all 60, hit@3 ≥ 40/43, answer ≥ 38/43, rejected ≥ 14/17, wrongly rejected ≤ 3/43', async () => {
     const runtime = await seedRuntime();
-    const { summary } = await evaluate(await runtime.index.current(), runtime, dev);
-    expect(summary).toMatchObject({ questions: 12, inCorpus: 10, outOfCorpus: 2, hitAt3: 1, outOfCorpusRejected: 2, inCorpusRejected: 0 });
-    expect(summary.answerInTop3).toBe(1);
+    const snapshot = await runtime.index.current();
+    const original = (await evaluate(snapshot, runtime, dev.slice(0, 12))).summary;
+    expect(original).toMatchObject({ questions: 12, inCorpus: 10, outOfCorpus: 2, hitAt3: 1, outOfCorpusRejected: 2, inCorpusRejected: 0 });
+    expect(original.answerInTop3).toBe(1);
+
+    const { summary } = await evaluate(snapshot, runtime, dev);
+    expect(summary).toMatchObject({ questions: 60, inCorpus: 43, outOfCorpus: 17 });
+    expect(inCorpusCount(summary.hitAt3, 43)).toBeGreaterThanOrEqual(40);
+    expect(inCorpusCount(summary.answerInTop3, 43)).toBeGreaterThanOrEqual(38);
+    expect(summary.outOfCorpusRejected).toBeGreaterThanOrEqual(14);
+    expect(summary.inCorpusRejected).toBeLessThanOrEqual(3);
   });
 
-  it('seeds + 500 Brown distractor documents: the same holds, and fusion beats either retriever alone', async () => {
+  it('seeds + 500 Brown distractor documents: hit@3 ≥ 39/43, rejected ≥ 13/17, and fusion beats either retriever alone', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'distractors-'));
     const { corpusDir, indexDir } = await prepareDistractorCorpus('brown', 'corpus', root);
     const runtime = await openRuntime({ corpusDir, indexDir, model: 'glove-sif-100d' }, () => {});
@@ -28,7 +41,9 @@ describe('eval on the dev questions', () => {
     expect(snapshot.manifest.counts.documents).toBe(505);
 
     const hybrid = (await evaluate(snapshot, runtime, dev, 'hybrid')).summary;
-    expect(hybrid).toMatchObject({ hitAt3: 1, outOfCorpusRejected: 2, inCorpusRejected: 0 });
+    expect(inCorpusCount(hybrid.hitAt3, 43)).toBeGreaterThanOrEqual(39);
+    expect(hybrid.outOfCorpusRejected).toBeGreaterThanOrEqual(13);
+    expect(hybrid.inCorpusRejected).toBeLessThanOrEqual(2);
     const vector = (await evaluate(snapshot, runtime, dev, 'vector')).summary;
     const bm25 = (await evaluate(snapshot, runtime, dev, 'bm25')).summary;
     expect(hybrid.mrr).toBeGreaterThanOrEqual(Math.max(vector.mrr, bm25.mrr));

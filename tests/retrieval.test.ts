@@ -8,7 +8,9 @@ import { seedRuntime } from './helpers/seed-runtime.js';
 
 let runtime: Awaited<ReturnType<typeof seedRuntime>>;
 let snapshot: IndexSnapshot;
-const dev: EvalQuestion[] = await loadQuestions('eval/dev.jsonl');
+// The first twelve dev questions are the original set; they must all keep passing. The whole set is scored as
+// figures in eval.test.ts.
+const dev: EvalQuestion[] = (await loadQuestions('eval/dev.jsonl')).slice(0, 12);
 
 beforeAll(async () => {
   runtime = await seedRuntime();
@@ -59,22 +61,27 @@ describe('citations', () => {
     expect(new Set(texts).size).toBe(texts.length);
   });
 
-  it('keep neighbouring passages of one article apart from duplicates, and mark the sentence that names the topic', async () => {
+  it('cite one passage per article, and mark the sentence that names the topic', async () => {
     const answer = await answerQuestion(snapshot, runtime, 'What did Lavrov say about a ceasefire?');
-    const ceasefire = answer.citations.filter((c) => /ceasefire/.test(c.excerpt));
-    // Both 003 passages about a ceasefire are cited, though they overlap by a sentence and share a headline.
-    expect(ceasefire.map((c) => fileOf(c.source))).toEqual(['003_59b5f704395a9f78.txt', '003_59b5f704395a9f78.txt']);
-    expect(answer.citations.some((c) => c.excerpt.includes('immediate ceasefire'))).toBe(true);
+    // 003 has two passages about a ceasefire that overlap by a sentence: the reader sees the article once.
+    const files = answer.citations.map((c) => fileOf(c.source));
+    expect(new Set(files).size).toBe(files.length);
+    expect(files[0]).toBe('003_59b5f704395a9f78.txt');
+    expect(answer.citations[0].excerpt).toMatch(/ceasefire/);
     // "Lavrov" is in half the article's sentences; "ceasefire" points at the answer.
-    for (const c of ceasefire) expect(c.highlight).toMatch(/ceasefire/);
+    expect(answer.citations[0].highlight).toMatch(/ceasefire/);
   });
 
-  it('honour k', async () => {
+  it('honour k: at most k citations, numbered in order, each from another article', async () => {
     for (const k of [1, 2, 5]) {
       const answer = await answerQuestion(snapshot, runtime, 'What does Russia say about terrorism?', { k });
-      expect(answer.citations).toHaveLength(k);
-      expect(answer.citations.map((c) => c.n)).toEqual(Array.from({ length: k }, (_, i) => i + 1));
+      expect(answer.citations.length).toBeGreaterThanOrEqual(1);
+      expect(answer.citations.length).toBeLessThanOrEqual(k);
+      expect(answer.citations.map((c) => c.n)).toEqual(answer.citations.map((_, i) => i + 1));
+      expect(new Set(answer.citations.map((c) => c.source)).size).toBe(answer.citations.length);
     }
+    // Four articles speak of terrorism; with room for five, more than one is cited.
+    expect((await answerQuestion(snapshot, runtime, 'What does Russia say about terrorism?', { k: 5 })).citations.length).toBeGreaterThan(1);
   });
 
   it('reject a question with no content word instead of quoting something', async () => {

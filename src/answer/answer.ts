@@ -1,11 +1,16 @@
 import type { Embedder } from '../embed/embedder.js';
 import { derived } from '../index/derived.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
+import type { WordVectors } from '../lexical/word-vectors.js';
+import type { WordNet } from '../lexical/wordnet.js';
+import { corpusStats } from '../search/corpus-stats.js';
+import type { TermMatch } from '../search/evidence.js';
 import type { Lexicon } from '../search/lexicon.js';
 import { distinctCandidates } from '../search/near-duplicates.js';
-import { analyseQuestion } from '../search/query.js';
-import { isRelevant } from '../search/relevance.js';
-import { retrieve, type RetrievalMode } from '../search/retrieve.js';
+import { analyseQuestion, type QueryAnalysis, type QueryContext } from '../search/query.js';
+import { carriesEvidence, judge, type Verdict } from '../search/relevance.js';
+import { retrieve, type Candidate, type RetrievalMode } from '../search/retrieve.js';
+import { SpellingCorrector } from '../search/spelling.js';
 import { tidyExcerpt } from './excerpt.js';
 import { bestSentence } from './highlight.js';
 
@@ -22,6 +27,8 @@ export interface Citation {
   excerpt: string;
   /** The sentence of the excerpt that best answers the question. */
   highlight: string;
+  /** How the passage expresses each question word (exact, spelling, synonym, related), for explanations. */
+  evidence: Array<Pick<TermMatch, 'word' | 'matched' | 'kind'>>;
 }
 
 /** What `ask` prints and what the bot shows: one shape for every front end. */
@@ -36,6 +43,10 @@ export interface Answer {
   searchedFor: string | null;
   /** How fresh the articles are: the newest article date in the index and how many articles it holds. */
   asOf: AsOf;
+  /** Why it was or was not answered (see relevance.ts). */
+  verdict: Verdict;
+  /** Each question word's share of the question and how the corpus as a whole expresses it, for explanations. */
+  words: Array<Pick<TermMatch, 'word' | 'share' | 'matched' | 'kind'>>;
   model: string;
   /** Retrieval time for this question (embed, search, fuse, format), excluding start-up and model load. */
   ms: number;
@@ -50,6 +61,8 @@ export interface AsOf {
 export interface AnswerOptions {
   k?: number;
   mode?: RetrievalMode;
+  /** Reference time for relative dates in the question ("last week"); now when omitted. */
+  now?: Date;
   /** Filled with the time each stage took, for the benchmark. */
   timings?: AnswerTimings;
 }
@@ -64,10 +77,16 @@ export interface AnswerTimings {
 
 export const DEFAULT_K = 3;
 
-/** The models a question is answered with: the embedder that built the index, and the word-rarity table. */
+/**
+ * The models a question is answered with: the embedder that built the index, the word-rarity table, and WordNet
+ * for synonyms (null: answer from exact words and spelling only).
+ */
 export interface AnswerModels {
   embedder: Embedder;
   lexicon: Lexicon;
+  wordnet: WordNet | null;
+  /** The offline model's word vectors, which tell which WordNet sense news text means (null: no check). */
+  vectors: WordVectors | null;
 }
 
 /** Answers an already validated question from one index snapshot. */
@@ -81,12 +100,13 @@ export async function answerQuestion(
   const k = options.k ?? DEFAULT_K;
   const [queryVector] = await models.embedder.embed([question]);
   const embedded = performance.now();
-  const query = analyseQuestion(question, models.lexicon);
+  const query = analyseQuestion(question, queryContext(snapshot, models, options.now));
   const retrieval = retrieve(snapshot, query, queryVector, { mode: options.mode });
   const searched = performance.now();
-  const chosen = distinctCandidates(snapshot, retrieval.candidates, k);
-  const answered = isRelevant(query, { ...retrieval, candidates: chosen }, k);
-  const citations = (answered ? chosen : []).map((candidate, i): Citation => {
+  const cited = distinctCandidates(snapshot, bestPerArticle(snapshot, retrieval.candidates.filter(carriesEvidence)), k);
+  const verdict = judge(query, retrieval, cited);
+  const chosen = verdict === 'answered' ? orderForQuestion(snapshot, query, cited) : [];
+  const citations = chosen.map((candidate, i): Citation => {
     const chunk = snapshot.chunks[candidate.chunk];
     const doc = snapshot.manifest.documents[chunk.file];
     const excerpt = derived(snapshot, `excerpt:${candidate.chunk}`, () => tidyExcerpt(chunk.text));
@@ -99,19 +119,49 @@ export async function answerQuestion(
       score: Math.round(candidate.cosine * 1000) / 1000,
       excerpt,
       highlight: bestSentence(snapshot, candidate.chunk, query),
+      evidence: candidate.evidence.matches.map(({ word, matched, kind }) => ({ word, matched, kind })),
     };
   });
   const finished = performance.now();
   if (options.timings) Object.assign(options.timings, { embedMs: embedded - started, searchMs: searched - embedded, formatMs: finished - searched });
   return {
     question,
-    answered,
+    answered: citations.length > 0,
     citations,
-    searchedFor: null,
+    searchedFor: query.searchedFor,
     asOf: asOfSnapshot(snapshot),
+    verdict,
+    words: retrieval.corpus.matches.map(({ word, share, matched, kind }) => ({ word, share: Math.round(share * 1000) / 1000, matched, kind })),
     model: snapshot.manifest.model,
     ms: round2(finished - started),
   };
+}
+
+function queryContext(snapshot: IndexSnapshot, models: AnswerModels, now: Date | undefined): QueryContext {
+  const stats = corpusStats(snapshot);
+  const spelling = derived(snapshot, 'spelling', () => new SpellingCorrector(stats.wordCounts, models.lexicon));
+  return { lexicon: models.lexicon, stats, spelling, wordnet: models.wordnet, vectors: models.vectors, now };
+}
+
+/**
+ * One citation per article, its best passage: the next passage of the same article mostly repeats the story
+ * (passages overlap by a sentence), and a reader wants different articles before more of the same one.
+ */
+function bestPerArticle(snapshot: IndexSnapshot, ranked: Candidate[]): Candidate[] {
+  const seen = new Set<string>();
+  return ranked.filter((c) => {
+    const file = snapshot.chunks[c.chunk].file;
+    if (seen.has(file)) return false;
+    seen.add(file);
+    return true;
+  });
+}
+
+/** "the latest", "most recent": newest article first (undated last); otherwise as ranked. */
+function orderForQuestion(snapshot: IndexSnapshot, query: QueryAnalysis, cited: Candidate[]): Candidate[] {
+  if (!query.time.newestFirst) return cited;
+  const dateOf = (c: Candidate) => snapshot.manifest.documents[snapshot.chunks[c.chunk].file]?.date ?? '';
+  return [...cited].sort((a, b) => dateOf(b).localeCompare(dateOf(a)));
 }
 
 export function asOfSnapshot(snapshot: IndexSnapshot): AsOf {

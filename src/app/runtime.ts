@@ -1,6 +1,10 @@
 import type { AnswerModels } from '../answer/answer.js';
-import { createEmbedder } from '../embed/transformers-embedder.js';
+import path from 'node:path';
+import { ensureOfflineModel, OFFLINE_MODEL_ID } from '../embed/offline-model.js';
+import { createEmbedder, DEFAULT_CACHE_DIR } from '../embed/transformers-embedder.js';
 import { IndexService } from '../index/index-service.js';
+import { WordVectors } from '../lexical/word-vectors.js';
+import { WordNet } from '../lexical/wordnet.js';
 import { Lexicon } from '../search/lexicon.js';
 import type { CoreSettings } from './settings.js';
 
@@ -8,12 +12,26 @@ export interface Runtime extends AnswerModels {
   index: IndexService;
 }
 
-/** Loads the embedding model and the word-rarity table; the index itself loads or builds on first use. */
+/**
+ * Loads the embedding model, the word-rarity table, WordNet and the offline model's word vectors (which judge
+ * WordNet's senses whatever model embeds the passages); the index itself loads or builds on first use.
+ */
 export async function openRuntime(settings: CoreSettings, log: (message: string) => void): Promise<Runtime> {
   const [embedder, lexicon] = await Promise.all([
     createEmbedder({ model: settings.model, cacheDir: settings.modelCacheDir, log }),
     Lexicon.load(),
   ]);
   const index = new IndexService({ corpusDir: settings.corpusDir, indexDir: settings.indexDir, embedder, log });
-  return { embedder, lexicon, index };
+  return { embedder, lexicon, wordnet: WordNet.load(), vectors: await loadWordVectors(settings, log), index };
+}
+
+async function loadWordVectors(settings: CoreSettings, log: (message: string) => void): Promise<WordVectors | null> {
+  const cacheDir = path.resolve(settings.modelCacheDir ?? process.env.MODEL_CACHE_DIR ?? DEFAULT_CACHE_DIR);
+  try {
+    await ensureOfflineModel(cacheDir, log);
+    return WordVectors.load(path.join(cacheDir, OFFLINE_MODEL_ID));
+  } catch (err) {
+    log(`Word vectors unavailable (${err instanceof Error ? err.message : String(err)}); synonyms are used without a sense check.`);
+    return null;
+  }
 }

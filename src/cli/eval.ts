@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import type { Answer } from '../answer/answer.js';
 import { openRuntime } from '../app/runtime.js';
 import { DISTRACTOR_SETS, prepareDistractorCorpus, type DistractorSet } from '../eval/distractors.js';
 import { evaluate, type EvalSummary, type QuestionResult } from '../eval/evaluate.js';
@@ -11,6 +12,7 @@ interface EvalFlags extends CoreFlags {
   questions: string;
   mode: RetrievalMode;
   json?: boolean;
+  verbose?: boolean;
   distractors?: DistractorSet;
 }
 
@@ -18,7 +20,8 @@ const command = baseCommand('eval', 'Score answer quality on a JSONL question fi
   .option('--questions <file>', 'JSONL questions: {"q", "docs": [file prefixes], "answer": [strings]}', 'eval/dev.jsonl')
   .addOption(new Option('--mode <mode>', 'retriever').choices(['hybrid', 'vector', 'bm25']).default('hybrid'))
   .addOption(new Option('--distractors <set>', 'add a distractor corpus to the seeds (index kept under .cache/distractors)').choices([...DISTRACTOR_SETS]))
-  .option('--json', 'print the summary as JSON');
+  .option('--json', 'print the summary as JSON')
+  .option('--verbose', 'per question: why it was answered or not, and which evidence each citation rests on');
 parseOrExit(command);
 const flags = command.opts<EvalFlags>();
 
@@ -40,13 +43,26 @@ try {
   exitOnFailure(err);
 }
 
+/** Which class of evidence decided: the words and their shares, what the corpus and each citation matched them with. */
+function explain(answer: Answer): string {
+  const word = (w: { word: string; matched: string | null; kind: string | null }) =>
+    w.kind === null ? `${w.word}:-` : w.kind === 'exact' ? w.word : `${w.word}→${w.matched}(${w.kind})`;
+  const lines = [
+    `       verdict:  ${answer.verdict}${answer.searchedFor ? ` · searched for: ${answer.searchedFor}` : ''}`,
+    `       words:    ${answer.words.map((w) => `${word(w)} ${(w.share * 100).toFixed(0)}%`).join(', ')}`,
+  ];
+  for (const c of answer.citations) lines.push(`       [${c.n}] ${c.source.split('/').pop()}: ${c.evidence.map(word).join(', ')}`);
+  return lines.join('\n');
+}
+
 function formatReport(results: QuestionResult[], summary: EvalSummary): string {
   const lines = results.map((r) => {
     const expected = r.question.docs.length ? r.question.docs.join(',') : 'not in corpus';
     const got = r.answer.answered
       ? r.answer.citations.map((c) => `${c.source.split('/').pop()} (${c.score.toFixed(3)})`).join(', ')
       : 'not in corpus';
-    return `${r.outcome.padEnd(6)} ${r.question.q}\n       expected: ${expected}\n       got:      ${got}`;
+    const line = `${r.outcome.padEnd(6)} ${r.question.q}\n       expected: ${expected}\n       got:      ${got}`;
+    return flags.verbose ? `${line}\n${explain(r.answer)}` : line;
   });
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   lines.push(

@@ -1,7 +1,8 @@
 import type { ChunkingOptions } from '../chunk/chunker.js';
 
-// 2: keyword index terms are Porter-stemmed. 3: chunks carry their sentence spans.
-export const MANIFEST_VERSION = 3;
+// 2: keyword index terms are Porter-stemmed. 3: chunks carry their sentence spans. 4: function words (why, does,
+// according...) are stop words in the keyword index.
+export const MANIFEST_VERSION = 4;
 
 export interface HnswParameters {
   m: number;

@@ -2,8 +2,10 @@ import MiniSearch, { type Options, type SearchOptions } from 'minisearch';
 import { stemmer } from 'stemmer';
 import { eng as englishStopWords } from 'stopword';
 import type { Chunk } from '../chunk/chunker.js';
+import { FUNCTION_WORDS } from './function-words.js';
 
-const STOP_WORDS = new Set<string>(englishStopWords);
+const POSSESSIVE = /[’']s$/;
+const STOP_WORDS = new Set<string>([...englishStopWords, ...FUNCTION_WORDS]);
 /** Stems this long also match longer words that start with them ("kuwait" finds "kuwaiti"); shorter ones would over-match. */
 const PREFIX_MIN_LENGTH = 6;
 
@@ -25,7 +27,7 @@ const termCache = new Map<string, string | null>();
 export function keywordTerm(term: string): string | null {
   let result = termCache.get(term);
   if (result === undefined) {
-    const t = term.toLowerCase().replace(/[’']s$/, '');
+    const t = term.toLowerCase().replace(POSSESSIVE, '');
     result = t.length < 2 || STOP_WORDS.has(t) ? null : stemmer(t);
     if (termCache.size >= TERM_CACHE_LIMIT) termCache.clear();
     termCache.set(term, result);
@@ -61,9 +63,10 @@ export interface KeywordHit {
   stems: readonly string[];
 }
 
-/** Every passage containing at least one question term, best BM25 score first. */
-export function searchKeywords(index: MiniSearch, question: string): KeywordHit[] {
-  return index.search(question, SEARCH).map((r) => ({ chunk: r.id as number, score: r.score, stems: r.queryTerms }));
+/** Every passage containing at least one question term, best BM25 score first; `boost` weighs each stem. */
+export function searchKeywords(index: MiniSearch, question: string, boost?: (stem: string) => number): KeywordHit[] {
+  const options = boost ? { ...SEARCH, boostTerm: (term: string) => boost(term) } : SEARCH;
+  return index.search(question, options).map((r) => ({ chunk: r.id as number, score: r.score, stems: r.queryTerms }));
 }
 
 export interface QuestionTerm {
@@ -72,7 +75,7 @@ export interface QuestionTerm {
 }
 
 /** MiniSearch's own tokenizer rule, so question terms are exactly the terms the index was searched with. */
-const SPACE_OR_PUNCTUATION = /[\n\r\p{Z}\p{P}]+/u;
+export const SPACE_OR_PUNCTUATION = /[\n\r\p{Z}\p{P}]+/u;
 
 /** The stems of a text's content words; what highlighting needs, without questionTerms' per-word objects. */
 export function termStems(text: string): Set<string> {
@@ -92,7 +95,7 @@ export function questionTerms(text: string): QuestionTerm[] {
     const stem = keywordTerm(word);
     if (stem && !seen.has(stem)) {
       seen.add(stem);
-      terms.push({ word: word.toLowerCase(), stem });
+      terms.push({ word: word.toLowerCase().replace(POSSESSIVE, ''), stem });
     }
   }
   return terms;

@@ -29,6 +29,11 @@ export class Lexicon {
     return Lexicon.fromWords(await readWordsByFrequency());
   }
 
+  /** Frequency rank in general English (1 = most frequent), null for a word the list does not have. */
+  rank(word: string): number | null {
+    return this.ranks.get(word.toLowerCase()) ?? null;
+  }
+
   information(word: string): number {
     const rank = this.ranks.get(word.toLowerCase()) ?? this.ranks.size + 1;
     return Math.log(1 + rank / BASIC_VOCABULARY);

@@ -1,7 +1,9 @@
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { vectorOf } from '../index/snapshot.js';
-import { searchKeywords, type KeywordHit } from './keyword-index.js';
-import { informationShare, type QueryAnalysis } from './query.js';
+import { corpusEvidence, passageEvidence, type PassageEvidence } from './evidence.js';
+import { searchKeywords } from './keyword-index.js';
+import type { QueryAnalysis } from './query.js';
+import { inRange } from './time.js';
 import { dot } from './vector-math.js';
 
 export type RetrievalMode = 'hybrid' | 'vector' | 'bm25';
@@ -10,16 +12,21 @@ export interface Candidate {
   chunk: number;
   /** Cosine between the question and the passage; 0 when either has no vector. */
   cosine: number;
-  /** Share of the question's information (content words weighted by rarity) that the passage contains. */
+  /** Share of the question's weight the passage carries, directly or through synonyms (see evidence.ts). */
   coverage: number;
+  evidence: PassageEvidence;
   /** What candidates are ordered by, per mode. */
   score: number;
+  /** The question names a time and this passage's article is undated: it may answer, but after dated ones. */
+  undated: boolean;
 }
 
 export interface Retrieval {
   candidates: Candidate[];
-  /** Share of the question's information carried by words that no passage of the corpus contains. */
-  unattested: number;
+  /** What the whole corpus says about each question word (see relevance.ts). */
+  corpus: PassageEvidence;
+  /** The question names a time and no article is dated within it. */
+  noArticleInTime: boolean;
 }
 
 export interface RetrieveOptions {
@@ -30,46 +37,63 @@ export interface RetrieveOptions {
 
 /**
  * Finds passages for a question. Candidates are the vector search's nearest passages plus the keyword search's
- * best ones. In hybrid mode they are ranked by cosine + coverage: semantic closeness and lexical evidence, each
- * on a 0–1 scale, weighted equally. Coverage weights each question word by its rarity in general English, so a
- * passage that names "Hezbollah" outranks one that merely says "said"; RRF was tried first and let the vector
- * side's near-misses (on-topic in general, silent on the question) crowd out the passage that answers.
+ * best ones (searched with the question's words, their corrections and WordNet expansions, each boosted by what
+ * it is worth). In hybrid mode they are ranked by cosine + coverage: semantic closeness and lexical evidence, each
+ * on a 0–1 scale, weighted equally. Coverage weights each question word by how much it says here, so a passage
+ * that names "Hezbollah" outranks one that merely says "said"; RRF was tried first and let the vector side's
+ * near-misses (on-topic in general, silent on the question) crowd out the passage that answers.
+ *
+ * A question that names a time ("in November 2023") is answered from the articles dated then; articles with no
+ * date cannot be ruled out, so they stay, ranked after the dated ones. Articles dated at another time are left out.
  */
 export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVector: Float32Array, options: RetrieveOptions = {}): Retrieval {
   const mode = options.mode ?? 'hybrid';
   const pool = options.pool ?? 30;
-  const keywordHits = searchKeywords(snapshot.keywords, query.terms.map((t) => t.word).join(' '));
+  const range = query.time.range;
+  const dateOf = (chunk: number) => snapshot.manifest.documents[snapshot.chunks[chunk].file]?.date ?? null;
+  const eligible = (chunk: number) => !range || dateOf(chunk) === null || inRange(dateOf(chunk), range);
   const hasVector = queryVector.some((x) => x !== 0);
 
   const pooled = new Set<number>();
-  if (mode !== 'bm25' && hasVector) for (const chunk of vectorNeighbours(snapshot, queryVector, pool)) pooled.add(chunk);
-  if (mode !== 'vector') for (const hit of keywordHits.slice(0, pool)) pooled.add(hit.chunk);
-
-  // One pass over the keyword hits (thousands on a large corpus) for the two things needed from all of them:
-  // the hits of the pooled passages, and which question stems some passage attests (done once all are seen).
-  const hitsByChunk = new Map<number, KeywordHit>();
-  const wanted = new Set(query.terms.map((t) => t.stem));
-  const attestedStems = new Set<string>();
-  for (const hit of keywordHits) {
-    if (pooled.has(hit.chunk)) hitsByChunk.set(hit.chunk, hit);
-    if (attestedStems.size < wanted.size) for (const s of hit.stems) if (wanted.has(s)) attestedStems.add(s);
+  // hnswlib calls a filter for every node it visits: pass one only when there is something to filter.
+  if (mode !== 'bm25' && hasVector) for (const chunk of vectorNeighbours(snapshot, queryVector, pool, range ? eligible : null)) pooled.add(chunk);
+  const keywordScores = new Map<number, number>();
+  if (mode !== 'vector') {
+    for (const hit of keywordSearch(snapshot, query)) {
+      if (!eligible(hit.chunk)) continue;
+      keywordScores.set(hit.chunk, hit.score);
+      if (keywordScores.size <= pool) pooled.add(hit.chunk);
+    }
   }
 
   const candidates = [...pooled].map((chunk): Candidate => {
     const cosine = hasVector ? dot(queryVector, vectorOf(snapshot, chunk)) : 0;
-    const hit = hitsByChunk.get(chunk);
-    const coverage = hit ? informationShare(query, hit.stems) : 0;
-    const score = mode === 'vector' ? cosine : mode === 'bm25' ? (hit?.score ?? 0) : cosine + coverage;
-    return { chunk, cosine, coverage, score };
+    const evidence = passageEvidence(snapshot, chunk, query);
+    const coverage = evidence.coverage;
+    const score = mode === 'vector' ? cosine : mode === 'bm25' ? (keywordScores.get(chunk) ?? 0) : cosine + coverage;
+    return { chunk, cosine, coverage, evidence, score, undated: range !== null && dateOf(chunk) === null };
   });
-  candidates.sort((a, b) => b.score - a.score || b.cosine - a.cosine || a.chunk - b.chunk);
+  candidates.sort((a, b) => Number(a.undated) - Number(b.undated) || b.score - a.score || b.cosine - a.cosine || a.chunk - b.chunk);
 
-  const unattested = 1 - informationShare(query, attestedStems);
-  return { candidates, unattested };
+  const noArticleInTime = range !== null && !Object.values(snapshot.manifest.documents).some((d) => inRange(d.date, range));
+  return { candidates, corpus: corpusEvidence(snapshot, query), noArticleInTime };
 }
 
-function vectorNeighbours(snapshot: IndexSnapshot, queryVector: Float32Array, pool: number): number[] {
+/** BM25 over every way of saying each question word, each expression boosted by its credit. */
+function keywordSearch(snapshot: IndexSnapshot, query: QueryAnalysis) {
+  const boost = new Map<string, number>();
+  const words: string[] = [];
+  for (const term of query.terms) {
+    for (const e of term.expansions) {
+      words.push(e.form);
+      for (const stem of e.stems) boost.set(stem, Math.max(boost.get(stem) ?? 0, e.credit));
+    }
+  }
+  return searchKeywords(snapshot.keywords, words.join(' '), (stem) => boost.get(stem) ?? 1);
+}
+
+function vectorNeighbours(snapshot: IndexSnapshot, queryVector: Float32Array, pool: number, eligible: ((chunk: number) => boolean) | null): number[] {
   const available = snapshot.hnsw.getCurrentCount();
   if (available === 0) return [];
-  return snapshot.hnsw.searchKnn(Array.from(queryVector), Math.min(pool, available)).neighbors;
+  return snapshot.hnsw.searchKnn(Array.from(queryVector), Math.min(pool, available), eligible ?? undefined).neighbors;
 }

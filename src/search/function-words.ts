@@ -1,0 +1,25 @@
+/**
+ * English closed-class words that npm `stopword`'s 108-word list leaves out: question words, auxiliaries and
+ * modals, pronouns, prepositions, conjunctions, quantifiers, and the greetings of chat. They build the frame of a
+ * question ("why", "does", "according to", "hey") and never say what it is about; counted as content they made
+ * "Who attacked Iran and why?" look half unanswerable because no article says "why". Open-class words ("say",
+ * "think", "today") are not here: whether they matter is for their weight to decide (see query.ts).
+ */
+export const FUNCTION_WORDS: readonly string[] = [
+  // question words and relatives
+  'whom', 'whose', 'when', 'why', 'whether', 'whatever', 'whoever', 'whenever', 'wherever', 'however', 'whats', 'whos', 'hows',
+  // auxiliaries and modals
+  'does', 'done', 'doing', 'having', 'shall', 'will', 'may', 'ought', 'dare', 'didnt', 'doesnt', 'dont', 'isnt', 'wasnt', 'arent',
+  // pronouns
+  'mine', 'myself', 'yours', 'yourself', 'she', 'hers', 'herself', 'its', 'itself', 'us', 'ours', 'ourselves', 'theirs', 'themselves',
+  'anyone', 'anything', 'someone', 'something', 'everyone', 'everything', 'nobody', 'nothing', 'somebody', 'anybody',
+  // prepositions
+  'according', 'above', 'across', 'against', 'along', 'among', 'around', 'behind', 'below', 'beneath', 'beside', 'besides',
+  'beyond', 'despite', 'down', 'during', 'except', 'inside', 'near', 'off', 'onto', 'outside', 'past', 'throughout', 'till',
+  'toward', 'towards', 'underneath', 'until', 'upon', 'via', 'within', 'without',
+  // conjunctions, quantifiers, adverbs of degree and frequency
+  'nor', 'so', 'yet', 'although', 'though', 'whereas', 'unless', 'every', 'either', 'neither', 'few', 'several', 'own', 'else',
+  'ever', 'often', 'always', 'sometimes', 'just', 'not', 'no', 'yes',
+  // chat
+  'please', 'thanks', 'thank', 'hi', 'hello', 'hey', 'pls', 'plz',
+];

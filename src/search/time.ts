@@ -1,0 +1,150 @@
+import * as chrono from 'chrono-node';
+
+/** Inclusive range of ISO dates (YYYY-MM-DD); either end may be open. */
+export interface DateRange {
+  from: string | null;
+  to: string | null;
+}
+
+export interface TimeIntent {
+  /** Articles dated inside this range answer; null when the question names no time. */
+  range: DateRange | null;
+  /** "latest", "most recent", "newest": the newest articles that answer come first. */
+  newestFirst: boolean;
+  /** The words of the question that expressed the time, as typed ("November 2023", "latest"). */
+  phrases: string[];
+  /** The question with those words taken out: what it is about. */
+  topic: string;
+}
+
+/**
+ * Words asking for the newest reports. They say when, not what: left in the topic they would be read as content
+ * words that no article uses ("latest" is not what an article about the latest remarks says).
+ */
+const NEWEST = /\b(?:the\s+)?(?:latest|newest|most\s+recent|recent(?:ly)?|lately)\b/giu;
+/**
+ * A year on its own ("in 2023", "news from 2024"), which chrono does not read. Only after a preposition or at the
+ * end: a year before a noun names a thing ("the 1967 borders"), not when the question is about.
+ */
+const YEAR = /\b(?:in|during|from|of|since|after|before)\s+((?:19|20)\d{2})\b|\b((?:19|20)\d{2})\s*[?.!]*\s*$/giu;
+/** Words that only attach a date to the question ("in November", "last December"); they go with the date. */
+const LEAD_IN = /\b(?:in|on|during|of|last|this)\s+$/iu;
+/** Words before a date that turn it into an open range. */
+const SINCE = /\b(?:since|after|from)\s*$/iu;
+const UNTIL = /\b(?:before|until|till|up\s+to)\s*$/iu;
+/** Relative periods that end now ("last week", "the past month"). */
+const PERIOD = /\b(?:last|past|previous|this)\s+(day|week|month|year)s?\b/iu;
+
+/**
+ * Reads the time a question asks about: a date or period in it (chrono-node, a maintained natural-language date
+ * parser: "in November 2023", "last December", "since March", "yesterday", "last week") or a request for the
+ * newest reports. `now` is the reference for relative expressions (injectable for tests). A month named without
+ * a year means its most recent occurrence up to now: people ask about the past.
+ */
+export function readTimeIntent(question: string, now: Date = new Date()): TimeIntent {
+  const phrases: string[] = [];
+  const spans: Array<[number, number]> = [];
+  const ranges: DateRange[] = [];
+
+  const results = chrono.parse(question, now);
+  // "between October and December 2023": a month written without a year takes the year written beside it.
+  const writtenYear = results.find((r) => r.start.isCertain('year'))?.start.get('year') ?? null;
+  for (const result of results) {
+    const range = rangeOf(result, question, now, writtenYear);
+    if (!range) continue;
+    ranges.push(range.range);
+    spans.push([range.start, result.index + result.text.length]);
+    phrases.push(question.slice(range.start, result.index + result.text.length).trim());
+  }
+  for (const m of question.matchAll(YEAR)) {
+    const at = m.index ?? 0;
+    if (spans.some(([s, e]) => at < e && at + m[0].length > s)) continue;
+    const year = m[1] ?? m[2];
+    ranges.push({ from: `${year}-01-01`, to: `${year}-12-31` });
+    spans.push([at, at + m[0].length]);
+    phrases.push(m[0].trim());
+  }
+  let newestFirst = false;
+  if (ranges.length === 0) {
+    for (const m of question.matchAll(NEWEST)) {
+      newestFirst = true;
+      spans.push([m.index ?? 0, (m.index ?? 0) + m[0].length]);
+      phrases.push(m[0].trim());
+    }
+  }
+  return { range: combine(ranges), newestFirst, phrases, topic: without(question, spans) };
+}
+
+function rangeOf(result: chrono.ParsedResult, question: string, now: Date, writtenYear: number | null): { range: DateRange; start: number } | null {
+  const before = question.slice(0, result.index);
+  const leadIn = LEAD_IN.exec(before)?.[0].length ?? 0;
+  const text = result.text;
+  const period = PERIOD.exec(text);
+  if (period) {
+    const from = new Date(now);
+    const unit = period[1].toLowerCase();
+    if (unit === 'day') from.setUTCDate(from.getUTCDate() - 1);
+    else if (unit === 'week') from.setUTCDate(from.getUTCDate() - 7);
+    else if (unit === 'month') from.setUTCMonth(from.getUTCMonth() - 1);
+    else from.setUTCFullYear(from.getUTCFullYear() - 1);
+    return { range: { from: iso(from), to: iso(now) }, start: result.index - leadIn };
+  }
+  const exact = spanOf(result.start, now, writtenYear);
+  if (!exact) return null;
+  const end = result.end ? spanOf(result.end, now, writtenYear) : null;
+  const since = SINCE.exec(before);
+  if (since) return { range: { from: exact.from, to: null }, start: result.index - since[0].length };
+  const until = UNTIL.exec(before);
+  if (until) return { range: { from: null, to: exact.from }, start: result.index - until[0].length };
+  return { range: { from: exact.from, to: end?.to ?? exact.to }, start: result.index - leadIn };
+}
+
+/** The day, month or year a parsed date names, by which of its parts were actually written. */
+function spanOf(components: chrono.ParsedComponents, now: Date, writtenYear: number | null): { from: string; to: string } | null {
+  const year = components.isCertain('year') ? components.get('year') : writtenYear;
+  const month = components.isCertain('month') ? components.get('month') : null;
+  const day = components.isCertain('day') ? components.get('day') : null;
+  if (year === null && month === null && day === null) return null;
+  if (day !== null) {
+    const date = components.date();
+    return { from: iso(date), to: iso(date) };
+  }
+  let y = year ?? now.getUTCFullYear();
+  if (month === null) return { from: `${y}-01-01`, to: `${y}-12-31` };
+  if (year === null && (y > now.getUTCFullYear() || month > now.getUTCMonth() + 1)) y -= 1;
+  const last = new Date(Date.UTC(y, month, 0)).getUTCDate();
+  return { from: `${y}-${pad(month)}-01`, to: `${y}-${pad(month)}-${pad(last)}` };
+}
+
+/** Several dates in one question ("between October and December 2023") span from the first to the last. */
+function combine(ranges: DateRange[]): DateRange | null {
+  if (ranges.length === 0) return null;
+  if (ranges.length === 1) return ranges[0];
+  const froms = ranges.map((r) => r.from).filter((d): d is string => d !== null).sort();
+  const tos = ranges.map((r) => r.to).filter((d): d is string => d !== null).sort();
+  return { from: froms[0] ?? null, to: tos[tos.length - 1] ?? null };
+}
+
+export function inRange(date: string | null, range: DateRange): boolean {
+  if (date === null) return false;
+  return (range.from === null || date >= range.from) && (range.to === null || date <= range.to);
+}
+
+function without(text: string, spans: Array<[number, number]>): string {
+  let out = '';
+  let at = 0;
+  for (const [s, e] of [...spans].sort((a, b) => a[0] - b[0])) {
+    if (s < at) continue;
+    out += `${text.slice(at, s)} `;
+    at = e;
+  }
+  return (out + text.slice(at)).replace(/\s+/g, ' ').trim();
+}
+
+function iso(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}

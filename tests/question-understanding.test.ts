@@ -1,0 +1,138 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { answerQuestion } from '../src/answer/answer.js';
+import type { IndexSnapshot } from '../src/index/snapshot.js';
+import { WordNet } from '../src/lexical/wordnet.js';
+import { Lexicon } from '../src/search/lexicon.js';
+import { SpellingCorrector } from '../src/search/spelling.js';
+import { readTimeIntent } from '../src/search/time.js';
+import { seedRuntime } from './helpers/seed-runtime.js';
+
+let runtime: Awaited<ReturnType<typeof seedRuntime>>;
+let snapshot: IndexSnapshot;
+
+beforeAll(async () => {
+  runtime = await seedRuntime();
+  snapshot = await runtime.index.current();
+});
+
+const fileOf = (source: string) => path.basename(source);
+const NOW = new Date('2026-11-23T12:00:00Z');
+
+describe('time in questions', () => {
+  it.each([
+    ['What did Lavrov say in November 2023?', { from: '2023-11-01', to: '2023-11-30' }, 'What did Lavrov say ?'],
+    ['what happened last december', { from: '2025-12-01', to: '2025-12-31' }, 'what happened'],
+    ['lavrov since march', { from: '2026-03-01', to: null }, 'lavrov'],
+    ['lavrov last week', { from: '2026-11-16', to: '2026-11-23' }, 'lavrov'],
+    ['news from 2023', { from: '2023-01-01', to: '2023-12-31' }, 'news'],
+    ['between october and december 2023', { from: '2023-10-01', to: '2023-12-31' }, 'between and'],
+  ])('%s', (question, range, topic) => {
+    const intent = readTimeIntent(question, NOW);
+    expect(intent.range).toEqual(range);
+    expect(intent.topic).toBe(topic);
+  });
+
+  it('reads "latest" as newest first, and a year before a noun as part of the topic', () => {
+    expect(readTimeIntent('What are the latest remarks from Lavrov?', NOW)).toMatchObject({ range: null, newestFirst: true });
+    expect(readTimeIntent('lavrov on the 1967 borders', NOW)).toMatchObject({ range: null, newestFirst: false, phrases: [] });
+  });
+
+  it('answers from the articles dated then; undated ones only after them; none dated at another time', async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'What did Lavrov say in November 2023?');
+    expect(answer.answered).toBe(true);
+    expect(fileOf(answer.citations[0].source)).toBe('004_6c860c4a14f93851.txt');
+    for (const c of answer.citations) expect(c.date === null || c.date.startsWith('2023-11')).toBe(true);
+    expect(answer.searchedFor).toBe('lavrov say');
+  });
+
+  it('says nothing when no article is dated in the time asked about', async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'What did Lavrov say last week?', { now: NOW });
+    expect(answer).toMatchObject({ answered: false, verdict: 'no-article-in-time', citations: [] });
+  });
+
+  it('puts the newest article first for "latest"', async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'What are the latest remarks from Lavrov?');
+    const dates = answer.citations.map((c) => c.date).filter((d): d is string => d !== null);
+    expect(answer.citations[0].date).toBe('2024-11-04');
+    expect(dates).toEqual([...dates].sort().reverse());
+  });
+
+  it('never drops undated articles from a question without a time', async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'Lavrov Kuwait');
+    expect(answer.citations.map((c) => fileOf(c.source))).toContain('003_59b5f704395a9f78.txt');
+    expect(snapshot.manifest.documents['003_59b5f704395a9f78.txt'].date).toBeNull();
+  });
+});
+
+describe('misspellings', () => {
+  it('reads a misspelt name as the corpus word and says what was searched for', async () => {
+    for (const [question, meant] of [
+      ['hezbolla lebanon', 'hezbollah'],
+      ['what did lavrov say about isreal’s bombardment', 'israel'],
+      ['lavorv on the palestinan state', 'lavrov'],
+    ]) {
+      const answer = await answerQuestion(snapshot, runtime, question);
+      expect(answer.answered).toBe(true);
+      expect(answer.searchedFor).toContain(meant);
+      expect(answer.citations[0].evidence.some((e) => e.kind === 'spelling')).toBe(true);
+    }
+  });
+
+  it('does not "correct" a real word into a corpus word one edit away', async () => {
+    const lexicon = await Lexicon.load();
+    const corrector = new SpellingCorrector(new Map([['crime', 3], ['resident', 2], ['soil', 1], ['israel', 9], ['hezbollah', 4]]), lexicon);
+    expect(corrector.correct('crimea')).toBeNull();
+    expect(corrector.correct('president')).toBeNull();
+    expect(corrector.correct('oil')).toBeNull();
+    expect(corrector.correct('isreal')).toBe('israel');
+    expect(corrector.correct('hezbolah')).toBe('hezbollah');
+    expect(corrector.correct('israel')).toBeNull();
+  });
+});
+
+describe('meaning beyond exact words', () => {
+  it('WordNet links paraphrases one step away, and leaves out instances', () => {
+    const wordnet = WordNet.load();
+    const lemmas = (w: string) => wordnet.related(w).map((r) => r.lemma);
+    expect(lemmas('truce')).toContain('cease-fire');
+    expect(lemmas('diplomat')).toContain('minister');
+    expect(lemmas('wipe out')).toContain('eradicate');
+    expect(lemmas('president')).not.toContain('carter');
+    expect(wordnet.related('zzqxv')).toEqual([]);
+  });
+
+  it('word vectors tell the sense news text means', () => {
+    const vectors = runtime.vectors!;
+    expect(vectors.similarity('truce', 'ceasefire')!).toBeGreaterThan(0.8);
+    expect(vectors.similarity('give', 'yield')!).toBeLessThan(0.3);
+    expect(vectors.similarity('zzqxv', 'truce')).toBeNull();
+  });
+
+  it('answers a synonym with the word the article uses, and says so', async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'what did the russian foreign minister say about a truce');
+    expect(answer.answered).toBe(true);
+    const truce = answer.citations.flatMap((c) => c.evidence).filter((e) => e.word === 'truce');
+    expect(truce.some((e) => e.kind === 'exact' || (e.kind === 'synonym' && /cease/.test(e.matched ?? '')))).toBe(true);
+    expect(answer.citations.some((c) => /ceasefire|truce/i.test(c.excerpt))).toBe(true);
+  });
+});
+
+describe('what the question is about in this corpus', () => {
+  it('does not answer a question whose distinguishing word no article uses, however central its names are', async () => {
+    for (const q of ['What did Lavrov say about sanctions on Russia?', 'What did Lavrov say about the Olympics?', 'How many soldiers has Israel lost in Gaza?']) {
+      const answer = await answerQuestion(snapshot, runtime, q);
+      expect(answer.answered, q).toBe(false);
+    }
+  });
+
+  it('still answers a question made only of words every article uses', async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'What did Lavrov say?');
+    expect(answer.answered).toBe(true);
+  });
+
+  it('states how fresh the articles are', async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'What did Lavrov say about Hezbollah?');
+    expect(answer.asOf).toEqual({ date: '2024-11-04', articles: 5 });
+  });
+});
