@@ -254,6 +254,8 @@ export interface DiscordStandIn {
   getMessage(id: string): APIMessage | undefined;
   /** Id of the channel named `name` (`newsroom` or one of `extraChannels`); throws for an unknown name. */
   channelIdOf(name: string): string;
+  /** Changes what the bot is denied in a channel (a server admin editing the overwrite); sends CHANNEL_UPDATE. */
+  setBotDenied(channelName: string, permissions: bigint): void;
   /** Closes every gateway socket with `code` (default 4000, which discord.js answers with a RESUME). */
   closeGatewayConnections(code?: number): void;
   close(): Promise<void>;
@@ -957,17 +959,24 @@ class StandInServer implements DiscordStandIn {
     return channel.id;
   }
 
+  setBotDenied(channelName: string, permissions: bigint): void {
+    const channel = this.channels.get(this.channelIdOf(channelName))!;
+    channel.permission_overwrites = this.botOverwrites(permissions);
+    if (this.sessions.size > 0) this.dispatch(GatewayDispatchEvents.ChannelUpdate, channel);
+  }
+
+  private botOverwrites(denied: bigint): APIOverwrite[] {
+    return denied === 0n ? [] : [{ id: this.roles.bot, type: OverwriteType.Role, allow: '0', deny: denied.toString() }];
+  }
+
   private addChannel(id: string, name: string, position: number): void {
-    const denied = this.options.botDeniedInChannel[name] ?? 0n;
-    const overwrites: APIOverwrite[] =
-      denied === 0n ? [] : [{ id: this.roles.bot, type: OverwriteType.Role, allow: '0', deny: denied.toString() }];
     this.channels.set(id, {
       id,
       type: ChannelType.GuildText,
       guild_id: this.guildId,
       name,
       position,
-      permission_overwrites: overwrites,
+      permission_overwrites: this.botOverwrites(this.options.botDeniedInChannel[name] ?? 0n),
       parent_id: null,
       nsfw: false,
       topic: null,
