@@ -37,8 +37,5 @@ export function startupFailure(err: unknown, config: BotConfig): string {
       `under Applications → your bot → Bot → Privileged Gateway Intents → Message Content Intent${why}.`
     );
   }
-  if (err instanceof GatewayClosedError && err.code === GatewayCloseCodes.AuthenticationFailed) {
-    return 'Discord rejected DISCORD_TOKEN (gateway close 4004): reset the token in the developer portal and put the new one in .env.';
-  }
   return `the bot could not start: ${err instanceof Error ? err.message : String(err)}`;
 }

@@ -11,8 +11,12 @@
  * receives READY + GUILD_CREATE for one guild with one text channel. Tests inject events (slash commands,
  * messages) and read back every REST call the client made from `standIn.requests`.
  *
- * The stand-in rejects what real Discord rejects (over-long content and embeds, late interaction acks, double
- * acks, invalid command definitions...) with Discord-shaped errors, so a test fails here rather than in production.
+ * The stand-in rejects what real Discord rejects, with Discord-shaped errors, so a test fails here rather than in
+ * production: every request body is checked against Discord's OpenAPI schema (discord-schema.ts) and limits the
+ * schema cannot say (embed totals...); late or double acks; expired interaction tokens (401 / 50027); rate limits
+ * (429, see discord-rate-limits.ts); posting without channel permissions (403 / 50013); privileged intents the
+ * application has not enabled (gateway close 4014). It also behaves as Discord does where that surprises: the first
+ * follow-up after a deferral edits the loading message, and EPHEMERAL is ignored where it cannot apply.
  *
  * Shut down in this order: `await client.destroy()` first, then `await standIn.close()` — a client that is
  * still connected when the server vanishes would try to reconnect forever.
