@@ -13,6 +13,7 @@ import {
   MessageFlags,
   PermissionFlagsBits,
   Routes,
+  type APIEmbed,
   type ChatInputCommandInteraction,
   type Interaction,
   type Message,
@@ -43,7 +44,8 @@ async function connect(
   options: DiscordStandInOptions = {},
   intents: GatewayIntentBits[] = DEFAULT_INTENTS,
 ): Promise<{ standIn: DiscordStandIn; client: Client }> {
-  standIn = await startDiscordStandIn(options);
+  // The default intents include Message Content, so the application has it enabled unless a test says otherwise.
+  standIn = await startDiscordStandIn({ privilegedIntents: GatewayIntentBits.MessageContent, ...options });
   client = new Client({ intents, rest: { api: standIn.apiUrl } });
   const ready = once(client, Events.ClientReady);
   await client.login('test-token');
@@ -313,6 +315,233 @@ describe('discord stand-in with a real discord.js client', () => {
       400,
       50035,
     );
+  });
+
+  it('validates every body against the API schema: an embed color "blue" gets 400 / 50035 with the field error', async () => {
+    const { standIn, client } = await connect();
+    const channel = client.channels.cache.get(standIn.channelId) as TextChannel;
+    const colourError = { code: 'NUMBER_TYPE_COERCE', message: 'Value "blue" is not int.' };
+    const badEmbed = { title: 'Sources', color: 'blue' } as unknown as APIEmbed;
+
+    const posted = await expectDiscordError(channel.send({ embeds: [badEmbed] }), 400, 50035);
+    expect(posted.rawError).toEqual({ message: 'Invalid Form Body', code: 50035, errors: { embeds: { 0: { color: { _errors: [colourError] } } } } });
+    const sentBefore = standIn.requests.filter((r) => r.status === 200 && r.method === 'POST').length;
+
+    // The same refusal on an interaction callback (nested under `data`) and on webhook edits and follow-ups.
+    const seen = nextInteraction(client);
+    standIn.sendSlashCommand({ name: 'ask', options: { question: 'q' } });
+    const interaction = await seen;
+    const replied = await expectDiscordError(interaction.reply({ embeds: [badEmbed] }), 400, 50035);
+    expect(replied.rawError).toMatchObject({ errors: { data: { embeds: { 0: { color: { _errors: [colourError] } } } } } });
+    await interaction.reply({ content: 'fine' });
+    await expectDiscordError(interaction.editReply({ embeds: [badEmbed] }), 400, 50035);
+    await expectDiscordError(interaction.followUp({ embeds: [badEmbed] }), 400, 50035);
+    // Other types and bounds the spec sets: a field without a value, a colour beyond 0xFFFFFF, a bad URL.
+    const fieldless = await expectDiscordError(channel.send({ embeds: [{ fields: [{ name: 'n' } as never] }] }), 400, 50035);
+    expect(fieldless.rawError).toMatchObject({ errors: { embeds: { 0: { fields: { 0: { value: { _errors: [{ code: 'BASE_TYPE_REQUIRED' }] } } } } } } });
+    const tooBright = await expectDiscordError(channel.send({ embeds: [{ color: 0x1000000 }] }), 400, 50035);
+    expect(tooBright.rawError).toMatchObject({ errors: { embeds: { 0: { color: { _errors: [{ code: 'NUMBER_TYPE_MAX' }] } } } } });
+    await expectDiscordError(channel.send({ embeds: [{ url: 'not a url', title: 't' }] }), 400, 50035);
+
+    // Nothing refused was stored: only the one valid reply exists.
+    expect(standIn.requests.filter((r) => r.status === 200 && r.method === 'POST').length).toBe(sentBefore);
+    expect(standIn.requests.filter((r) => r.status === 400)).toHaveLength(7);
+    // Valid bodies still pass, numeric strings included (Discord coerces them, e.g. permission bit sets).
+    await expect(channel.send({ embeds: [{ title: 'ok', color: 0x3b82f6, url: 'https://example.org/a' }] })).resolves.toBeDefined();
+  });
+
+  it('the first follow-up after a deferral edits the loading message and keeps its visibility; later ones are new', async () => {
+    const { standIn, client } = await connect();
+    const seen = nextInteraction(client);
+    const sent = standIn.sendSlashCommand({ name: 'ask', options: { question: 'q' } });
+    const interaction = await seen;
+    await interaction.deferReply(); // public
+    const originalId = standIn.getInteraction(sent.id)?.originalMessageId;
+
+    const first = await interaction.followUp({ content: 'answer', flags: MessageFlags.Ephemeral });
+    expect(first.id).toBe(originalId); // no new message: the loading one was filled in
+    const stored = standIn.getMessage(originalId!);
+    expect(stored?.content).toBe('answer');
+    expect((stored?.flags ?? 0) & MessageFlags.Ephemeral).toBe(0); // EPHEMERAL ignored, as on Discord
+    expect((stored?.flags ?? 0) & MessageFlags.Loading).toBe(0);
+    expect(standIn.getInteraction(sent.id)?.followUpIds).toEqual([]);
+
+    const second = await interaction.followUp({ content: 'only for you', flags: MessageFlags.Ephemeral });
+    expect(second.id).not.toBe(originalId);
+    expect(standIn.getMessage(second.id)?.flags).toBe(MessageFlags.Ephemeral);
+    expect(standIn.getInteraction(sent.id)?.followUpIds).toEqual([second.id]);
+  });
+
+  it('a follow-up after the deferred reply was deleted is a new message with its own visibility', async () => {
+    const { standIn, client } = await connect();
+    const seen = nextInteraction(client);
+    const sent = standIn.sendSlashCommand({ name: 'ask', options: { question: 'q' } });
+    const interaction = await seen;
+    await interaction.deferReply();
+    const originalId = standIn.getInteraction(sent.id)?.originalMessageId;
+    await interaction.deleteReply();
+    expect(standIn.getMessage(originalId!)).toBeUndefined();
+    await expectDiscordError(interaction.editReply('too late'), 404, 10008);
+
+    const apology = await interaction.followUp({ content: 'sorry', flags: MessageFlags.Ephemeral });
+    expect(apology.id).not.toBe(originalId);
+    expect(standIn.getMessage(apology.id)?.flags).toBe(MessageFlags.Ephemeral);
+  });
+
+  it('ignores EPHEMERAL on channel messages and on edits; a deferral may carry only EPHEMERAL', async () => {
+    const { standIn, client } = await connect();
+    const posted = (await client.rest.post(Routes.channelMessages(standIn.channelId), {
+      body: { content: 'public anyway', flags: MessageFlags.Ephemeral },
+    })) as { id: string; flags: number };
+    expect(posted.flags & MessageFlags.Ephemeral).toBe(0);
+    const echoed = nextMessageFrom(client, standIn.botUser.id);
+    expect((await echoed).id).toBe(posted.id); // everyone saw it
+
+    const seen = nextInteraction(client);
+    const sent = standIn.sendSlashCommand({ name: 'ask', options: { question: 'q' } });
+    const interaction = await seen;
+    // SUPPRESS_NOTIFICATIONS on a deferral: refused, and the interaction stays unacknowledged.
+    const deferWithFlags = client.rest.post(Routes.interactionCallback(sent.id, sent.token), {
+      body: { type: 5, data: { flags: MessageFlags.SuppressNotifications } },
+      auth: false,
+    });
+    const refused = await expectDiscordError(deferWithFlags, 400, 50035);
+    expect(refused.rawError).toMatchObject({ errors: { data: { flags: { _errors: [{ message: expect.stringMatching(/EPHEMERAL/) }] } } } });
+    expect(standIn.getInteraction(sent.id)?.ack).toBeNull();
+
+    await interaction.reply({ content: 'public reply' });
+    const edited = (await client.rest.patch(Routes.webhookMessage(standIn.applicationId, sent.token, '@original'), {
+      body: { content: 'still public', flags: MessageFlags.Ephemeral },
+      auth: false,
+    })) as { flags: number; content: string };
+    expect(edited.content).toBe('still public');
+    expect(edited.flags & MessageFlags.Ephemeral).toBe(0);
+  });
+
+  it('expires interaction tokens: webhook calls after the lifetime get 401 / 50027 Invalid Webhook Token', async () => {
+    const { standIn, client } = await connect({ interactionTokenLifetimeMs: 300 });
+    const seen = nextInteraction(client);
+    const sent = standIn.sendSlashCommand({ name: 'reindex' });
+    const interaction = await seen;
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    await interaction.editReply('working…'); // within the lifetime
+    await new Promise((resolve) => setTimeout(resolve, 350));
+
+    const edit = await expectDiscordError(interaction.editReply('done'), 401, 50027);
+    expect(edit.rawError).toEqual({ message: 'Invalid Webhook Token', code: 50027 });
+    await expectDiscordError(interaction.followUp('done'), 401, 50027);
+    await expectDiscordError(interaction.deleteReply(), 401, 50027);
+    expect(standIn.getMessage(standIn.getInteraction(sent.id)!.originalMessageId!)?.content).toBe('working…');
+  });
+
+  it('rate limits: 429 with retry_after and rate-limit headers; discord.js waits on announced limits, retries hidden ones', async () => {
+    const editsOf = (r: { method: string; path: string }) => r.method === 'PATCH' && r.path.includes('/messages/');
+    const { standIn, client } = await connect({
+      rateLimits: [{ bucket: 'edits', matches: editsOf, limit: 2, windowMs: 1_000, announced: false }],
+    });
+    const channel = client.channels.cache.get(standIn.channelId) as TextChannel;
+    const message = await channel.send('v0');
+
+    // Raw HTTP, to see exactly what Discord sends back.
+    const url = `${standIn.apiUrl}/v10/channels/${standIn.channelId}/messages/${message.id}`;
+    const patch = (content: string) =>
+      fetch(url, { method: 'PATCH', headers: { Authorization: 'Bot test-token', 'Content-Type': 'application/json' }, body: JSON.stringify({ content }) });
+    const responses = [await patch('v1'), await patch('v2'), await patch('v3')];
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 429]);
+    expect(responses[0].headers.get('x-ratelimit-limit')).toBeNull(); // a hidden limit: no warning beforehand
+    const limited = responses[2];
+    const body = (await limited.json()) as { message: string; retry_after: number; global: boolean };
+    expect(body).toMatchObject({ message: 'You are being rate limited.', global: false });
+    expect(body.retry_after).toBeGreaterThan(0);
+    expect(body.retry_after).toBeLessThanOrEqual(1);
+    expect(limited.headers.get('retry-after')).toBe('1');
+    expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(limited.headers.get('x-ratelimit-bucket')).toBe('edits');
+    expect(limited.headers.get('x-ratelimit-scope')).toBe('user');
+    expect(standIn.getMessage(message.id)?.content).toBe('v2'); // the refused edit changed nothing
+
+    // discord.js meets the 429, waits Retry-After and retries: every edit lands, in order.
+    const before = standIn.requests.length;
+    const edits = await Promise.all(['a', 'b', 'c'].map((content) => message.edit(content)));
+    expect(edits.map((m) => m.content)).toEqual(['a', 'b', 'c']);
+    const later = standIn.requests.slice(before).filter(editsOf);
+    expect(later.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(1);
+    expect(later.filter((r) => r.status === 200)).toHaveLength(3);
+    expect(standIn.getMessage(message.id)?.content).toBe('c');
+  });
+
+  it('announced rate limits send X-RateLimit headers on every response, and discord.js waits instead of hitting 429', async () => {
+    const editsOf = (r: { method: string; path: string }) => r.method === 'PATCH' && r.path.includes('/messages/');
+    const { standIn, client } = await connect({ rateLimits: [{ bucket: 'edits', matches: editsOf, limit: 2, windowMs: 600 }] });
+    const channel = client.channels.cache.get(standIn.channelId) as TextChannel;
+    const message = await channel.send('v0');
+    const url = `${standIn.apiUrl}/v10/channels/${standIn.channelId}/messages/${message.id}`;
+    const raw = await fetch(url, { method: 'PATCH', headers: { Authorization: 'Bot test-token', 'Content-Type': 'application/json' }, body: '{"content":"raw"}' });
+    expect(raw.status).toBe(200);
+    expect(raw.headers.get('x-ratelimit-limit')).toBe('2');
+    expect(raw.headers.get('x-ratelimit-remaining')).toBe('1');
+    expect(raw.headers.get('x-ratelimit-bucket')).toBe('edits');
+    expect(Number(raw.headers.get('x-ratelimit-reset-after'))).toBeGreaterThan(0);
+    const before = standIn.requests.length;
+    await Promise.all(['a', 'b', 'c', 'd', 'e'].map((content) => message.edit(content)));
+    const edits = standIn.requests.slice(before).filter(editsOf);
+    expect(edits.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(standIn.getMessage(message.id)?.content).toBe('e');
+  });
+
+  it('refuses to post where the bot lacks permissions: 403 / 50013 (Send Messages, Read Message History), 50001 (View)', async () => {
+    const { standIn, client } = await connect({
+      extraChannels: ['no-history', 'hidden'],
+      botDeniedInChannel: {
+        newsroom: PermissionFlagsBits.SendMessages,
+        'no-history': PermissionFlagsBits.ReadMessageHistory,
+        hidden: PermissionFlagsBits.ViewChannel,
+      },
+    });
+    const newsroom = client.channels.cache.get(standIn.channelId) as TextChannel;
+    const noHistory = client.channels.cache.get(standIn.channelIdOf('no-history')) as TextChannel;
+    // discord.js sees the overwrites too, so a careful bot can check before it tries.
+    expect(newsroom.permissionsFor(client.user!)?.has(PermissionFlagsBits.SendMessages)).toBe(false);
+    expect(noHistory.permissionsFor(client.user!)?.has(PermissionFlagsBits.SendMessages)).toBe(true);
+
+    const denied = await expectDiscordError(newsroom.send('hello'), 403, 50013);
+    expect(denied.rawError).toEqual({ message: 'Missing Permissions', code: 50013 });
+    await expectDiscordError(newsroom.sendTyping(), 403, 50013);
+
+    // Without Read Message History a plain message goes through, a reply does not.
+    const question = standIn.sendMessage({ content: 'a question', channelId: noHistory.id });
+    await expect(noHistory.send('plain')).resolves.toBeDefined();
+    const reply = client.rest.post(Routes.channelMessages(noHistory.id), {
+      body: { content: 'reply', message_reference: { message_id: question.id } },
+    });
+    await expectDiscordError(reply, 403, 50013);
+    await expectDiscordError(client.rest.post(Routes.channelMessages(standIn.channelIdOf('hidden')), { body: { content: 'x' } }), 403, 50001);
+
+    // Interaction responses are webhooks: they need no Send Messages, and app_permissions says what is missing.
+    const seen = nextInteraction(client);
+    standIn.sendSlashCommand({ name: 'help' });
+    const interaction = await seen;
+    expect(interaction.appPermissions.has(PermissionFlagsBits.SendMessages)).toBe(false);
+    await expect(interaction.reply({ content: 'still works' })).resolves.toBeDefined();
+  });
+
+  it('closes the gateway with 4014 when the bot asks for Message Content and the application has not enabled it', async () => {
+    standIn = await startDiscordStandIn(); // a new application: no privileged intent enabled
+    client = new Client({ intents: DEFAULT_INTENTS, rest: { api: standIn.apiUrl } });
+    const disconnected = once(client, Events.ShardDisconnect);
+    await expect(client.login('test-token')).rejects.toThrow(/disallowed intents/i);
+    const [event] = (await disconnected) as [{ code: number }];
+    expect(event.code).toBe(4014);
+    expect(standIn.identifies).toHaveLength(1);
+    expect(standIn.identifies[0].intents & GatewayIntentBits.MessageContent).toBeTruthy();
+    await client.destroy();
+
+    // The same application without the privileged intent connects.
+    client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages], rest: { api: standIn.apiUrl } });
+    const ready = once(client, Events.ClientReady);
+    await client.login('test-token');
+    await ready;
+    expect(standIn.identifies).toHaveLength(2);
   });
 
   it('answers unknown routes with a recorded 404', async () => {

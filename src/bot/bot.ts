@@ -1,4 +1,14 @@
-import { Client, Events, GatewayIntentBits, MessageFlags, type ChatInputCommandInteraction, type Message } from 'discord.js';
+import {
+  Client,
+  DiscordAPIError,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  RESTEvents,
+  RESTJSONErrorCodes,
+  type ChatInputCommandInteraction,
+  type Message,
+} from 'discord.js';
 import type { Logger } from 'pino';
 import type { Runtime } from '../app/runtime.js';
 import { COMMANDS } from './commands/index.js';
@@ -23,6 +33,17 @@ export interface Bot {
 }
 
 const FAILURE_MESSAGE = 'Sorry, something went wrong answering that. The details are in the bot’s log.';
+
+/** Discord closed the gateway for good while the bot was connecting; `code` says why (4004 bad token, 4014 intent). */
+export class GatewayClosedError extends Error {
+  override name = 'GatewayClosedError';
+  constructor(
+    readonly code: number,
+    cause: unknown,
+  ) {
+    super(`Discord closed the gateway with code ${code}`, { cause });
+  }
+}
 
 export function createBot(options: BotOptions): Bot {
   const { config, runtime, logger } = options;
@@ -77,22 +98,48 @@ export function createBot(options: BotOptions): Bot {
     try {
       await handleMessage(message, context);
     } catch (err) {
+      if (isMissingPermission(err)) {
+        // Permissions changed after the cache saw them: an apology would be refused just the same.
+        logger.warn({ err, channel: message.channelId, message: message.id }, 'cannot answer in this channel: Discord refused (403)');
+        return;
+      }
       logger.error({ err, message: message.id }, 'mention failed');
       await message.reply({ content: FAILURE_MESSAGE, allowedMentions: NO_PINGS }).catch(() => {});
     }
   });
 
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
+  // discord.js waits out a 429 and retries by itself; say so, so that slow replies are explained in the log.
+  client.rest.on(RESTEvents.RateLimited, (info) =>
+    logger.warn({ route: info.route, method: info.method, retryAfterMs: info.retryAfter, global: info.global }, 'rate limited by Discord'),
+  );
 
   return {
     client,
     async start() {
-      await client.login(config.token);
+      // discord.js rejects login with a bare message; the close code is what tells the operator what to fix.
+      let closeCode: number | null = null;
+      const onDisconnect = (event: { code: number }) => (closeCode = event.code);
+      client.on(Events.ShardDisconnect, onDisconnect);
+      try {
+        await client.login(config.token);
+      } catch (err) {
+        throw closeCode === null ? err : new GatewayClosedError(closeCode, err);
+      } finally {
+        client.off(Events.ShardDisconnect, onDisconnect);
+      }
     },
     async stop() {
       await client.destroy();
     },
   };
+}
+
+function isMissingPermission(err: unknown): boolean {
+  return (
+    err instanceof DiscordAPIError &&
+    (err.code === RESTJSONErrorCodes.MissingPermissions || err.code === RESTJSONErrorCodes.MissingAccess)
+  );
 }
 
 /** One short ephemeral line, whatever state the interaction is in. */

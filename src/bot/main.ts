@@ -1,7 +1,7 @@
 import { openRuntime } from '../app/runtime.js';
 import { createBot } from './bot.js';
 import { createLogger } from './logger.js';
-import { configOrExit } from './startup.js';
+import { configOrExit, startOrExit } from './startup.js';
 
 const config = configOrExit();
 const logger = createLogger(config.logLevel);
@@ -15,7 +15,7 @@ try {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  await bot.start();
+  await startOrExit(bot, config, logger);
 } catch (err) {
   // discord.js reports a rejected token as an Error whose message never contains the token itself.
   logger.fatal({ err }, 'the bot could not start');

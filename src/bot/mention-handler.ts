@@ -1,4 +1,4 @@
-import type { Message } from 'discord.js';
+import { PermissionFlagsBits, type Message } from 'discord.js';
 import { answerForDiscord, checkQuestion } from './ask-flow.js';
 import { NO_PINGS, type BotContext } from './context.js';
 
@@ -15,6 +15,12 @@ export async function handleMessage(message: Message, context: BotContext): Prom
   const mentioned = mentionPattern.test(message.content);
   const inAnswerChannel = context.config.answerChannelIds.includes(message.channelId);
   if (!mentioned && !inAnswerChannel) return;
+  const missing = missingReplyPermissions(message);
+  if (missing.length) {
+    // Answering would only earn a 403 from Discord; the operator needs to know, the asker cannot be told.
+    context.logger.warn({ channel: message.channelId, message: message.id, missing }, 'cannot answer in this channel: missing permissions');
+    return;
+  }
 
   const raw = message.content.replace(mentionPattern, ' ').trim();
   if (!raw) {
@@ -29,4 +35,14 @@ export async function handleMessage(message: Message, context: BotContext): Prom
   if ('sendTyping' in message.channel) await message.channel.sendTyping().catch(() => {});
   const reply = await answerForDiscord(context, check.question);
   await message.reply({ ...reply, allowedMentions: NO_PINGS });
+}
+
+/** Permissions the bot lacks to reply here (a reply needs Read Message History besides sending), by name. */
+function missingReplyPermissions(message: Message): string[] {
+  if (!message.inGuild()) return [];
+  const me = message.guild.members.me;
+  const permissions = me ? message.channel.permissionsFor(me) : null;
+  if (!permissions) return []; // not cached: try, and let the error handler log a refusal
+  const send = message.channel.isThread() ? PermissionFlagsBits.SendMessagesInThreads : PermissionFlagsBits.SendMessages;
+  return permissions.missing([PermissionFlagsBits.ViewChannel, send, PermissionFlagsBits.ReadMessageHistory]);
 }

@@ -11,8 +11,12 @@
  * receives READY + GUILD_CREATE for one guild with one text channel. Tests inject events (slash commands,
  * messages) and read back every REST call the client made from `standIn.requests`.
  *
- * The stand-in rejects what real Discord rejects (over-long content and embeds, late interaction acks, double
- * acks, invalid command definitions...) with Discord-shaped errors, so a test fails here rather than in production.
+ * The stand-in rejects what real Discord rejects, with Discord-shaped errors, so a test fails here rather than in
+ * production: every request body is checked against Discord's OpenAPI schema (discord-schema.ts) and limits the
+ * schema cannot say (embed totals...); late or double acks; expired interaction tokens (401 / 50027); rate limits
+ * (429, see discord-rate-limits.ts); posting without channel permissions (403 / 50013); privileged intents the
+ * application has not enabled (gateway close 4014). It also behaves as Discord does where that surprises: the first
+ * follow-up after a deferral edits the loading message, and EPHEMERAL is ignored where it cannot apply.
  *
  * Shut down in this order: `await client.destroy()` first, then `await standIn.close()` — a client that is
  * still connected when the server vanishes would try to reconnect forever.
@@ -36,6 +40,7 @@ import {
   Locale,
   MessageFlags,
   MessageType,
+  OverwriteType,
   PermissionFlagsBits,
   type APIAllowedMentions,
   type APIApplication,
@@ -47,6 +52,7 @@ import {
   type APIGuildMember,
   type APIInteractionDataResolved,
   type APIMessage,
+  type APIOverwrite,
   type APIRole,
   type APITextChannel,
   type APIUser,
@@ -61,6 +67,8 @@ import {
   type GatewayReadyDispatchData,
   type GatewayResumeData,
 } from 'discord.js';
+import { RateLimits } from './discord-rate-limits.js';
+import { requestSchema, schemaViolations } from './discord-schema.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public types
@@ -73,16 +81,44 @@ export interface DiscordStandInOptions {
   heartbeatIntervalMs?: number;
   /** Interaction callbacks arriving later than this after dispatch get 404 "Unknown interaction". Default 3 000. */
   interactionAckTimeoutMs?: number;
-  /** Intents the application is NOT approved for; an IDENTIFY asking for any of them is closed with 4014. */
-  disallowedIntents?: number;
+  /**
+   * Privileged intents enabled for the application (developer portal → Bot → Privileged Gateway Intents). Default
+   * none, as for a new application: an IDENTIFY asking for a privileged intent not enabled here is closed with 4014.
+   */
+  privilegedIntents?: number;
+  /** How long an interaction token works for follow-ups and edits after dispatch. Discord: 15 minutes. */
+  interactionTokenLifetimeMs?: number;
+  /** Rate limits to enforce, in order; a request counts against every rule it matches. Default none. */
+  rateLimits?: RateLimitRule[];
+  /** More text channels besides `newsroom`, by name (ids via `channelIdOf`). */
+  extraChannels?: string[];
+  /**
+   * Permissions denied to the bot in a channel, by channel name: an overwrite on the bot's role, as a server admin
+   * would set it. Discord then answers 403 / 50013 Missing Permissions (50001 Missing Access without View Channel).
+   */
+  botDeniedInChannel?: Record<string, bigint>;
   /** Permissions of @everyone. Default none. */
   everyonePermissions?: bigint;
   /** Permissions of the moderator role. Default ManageGuild + ManageMessages + ModerateMembers + basics. */
   moderatorPermissions?: bigint;
-  /** Permissions of the bot's managed role (also sent as `app_permissions`). */
+  /** Permissions of the bot's managed role (`app_permissions` are these after the channel's overwrites). */
   botPermissions?: bigint;
   /** Like Discord, echo the bot's own non-ephemeral messages back over the gateway (MESSAGE_CREATE/UPDATE). */
   echoBotMessages?: boolean;
+}
+
+export interface RateLimitRule {
+  /** Sent as X-RateLimit-Bucket. */
+  bucket: string;
+  /** Which requests count against the rule (path without `/api/v10`, as recorded). */
+  matches(request: { method: string; path: string }): boolean;
+  limit: number;
+  windowMs: number;
+  /**
+   * Whether responses carry X-RateLimit-* headers (default true), which let a client wait before it hits the limit.
+   * False is like Discord's undisclosed limits (e.g. on message edits): only the 429 says so.
+   */
+  announced?: boolean;
 }
 
 export interface RecordedFile {
@@ -220,6 +256,10 @@ export interface DiscordStandIn {
   sendMessage(input: MessageInput): GatewayMessageCreateDispatchData;
   getInteraction(id: string): InteractionState | undefined;
   getMessage(id: string): APIMessage | undefined;
+  /** Id of the channel named `name` (`newsroom` or one of `extraChannels`); throws for an unknown name. */
+  channelIdOf(name: string): string;
+  /** Changes what the bot is denied in a channel (a server admin editing the overwrite); sends CHANNEL_UPDATE. */
+  setBotDenied(channelName: string, permissions: bigint): void;
   /** Closes every gateway socket with `code` (default 4000, which discord.js answers with a RESUME). */
   closeGatewayConnections(code?: number): void;
   close(): Promise<void>;
@@ -248,6 +288,10 @@ const ALL_PERMISSIONS = Object.values(PermissionFlagsBits).reduce((all, bit) => 
 const ALL_INTENTS = Object.values(GatewayIntentBits)
   .filter((bit): bit is number => typeof bit === 'number')
   .reduce((all, bit) => all | bit, 0);
+
+/** Intents an application must have enabled in the developer portal before it may IDENTIFY with them. */
+const PRIVILEGED_INTENTS =
+  GatewayIntentBits.MessageContent | GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences;
 
 const BASIC_TEXT_PERMISSIONS =
   PermissionFlagsBits.ViewChannel |
@@ -539,6 +583,7 @@ function validateCommand(errors: FormErrors, path: ErrorPath, command: Record<st
 interface RouteResult {
   status: number;
   body?: unknown;
+  headers?: Record<string, string>;
   /** Runs after the response is written (gateway echoes of the bot's own messages). */
   after?: () => void;
 }
@@ -559,15 +604,20 @@ const unknownWebhook = () => discordError(404, 10015, 'Unknown Webhook');
 const unknownInteraction = () => discordError(404, 10062, 'Unknown interaction');
 const emptyMessage = () => discordError(400, 50006, 'Cannot send an empty message');
 const missingAccess = () => discordError(403, 50001, 'Missing Access');
+const missingPermissions = () => discordError(403, 50013, 'Missing Permissions');
+const invalidWebhookToken = () => discordError(401, 50027, 'Invalid Webhook Token');
 
 function writeResponse(res: ServerResponse, result: RouteResult): void {
+  const headers = result.headers ?? {};
   if (result.status === 204 || result.body === undefined) {
     // No Content-Type on 204: @discordjs/rest parses any `application/json` response as JSON and would throw.
-    res.writeHead(result.status).end();
+    res.writeHead(result.status, headers).end();
     return;
   }
   const json = JSON.stringify(result.body);
-  res.writeHead(result.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) }).end(json);
+  res
+    .writeHead(result.status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json) })
+    .end(json);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -653,6 +703,8 @@ type RouteHandler = (request: RecordedRequest, params: Record<string, string>) =
 
 interface Route {
   method: string;
+  /** `/channels/:channel/messages`: names the request body's schema. */
+  template: string;
   pattern: RegExp;
   /** Needs `Authorization: Bot <token>` (interaction callbacks and webhook-token routes do not). */
   botAuth: boolean;
@@ -726,9 +778,14 @@ function requiredIntent(event: string, data: Record<string, unknown>): number | 
 // The stand-in
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Message flags a sender may set; Loading is the stand-in's (cleared by the first edit of a deferred reply). */
+/** Message flags an interaction response or follow-up may set; Loading is the stand-in's (cleared by the first edit). */
 const SETTABLE_FLAGS =
   MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2;
+/**
+ * What a channel message or an edit may set: EPHEMERAL exists only for interaction responses, and a message's
+ * visibility never changes, so Discord ignores the flag there.
+ */
+const CHANNEL_AND_EDIT_FLAGS = SETTABLE_FLAGS & ~MessageFlags.Ephemeral;
 
 interface Mentions {
   users: APIUser[];
@@ -776,12 +833,17 @@ class StandInServer implements DiscordStandIn {
   private readonly interactions = new Map<string, InteractionState>();
   /** Registered commands by scope (`global` or a guild id), keyed by `type:name` to keep ids stable across PUTs. */
   private readonly commands = new Map<string, Map<string, APIApplicationCommand>>();
+  private readonly rateLimits: RateLimits;
 
   constructor(options: DiscordStandInOptions) {
     this.options = {
       heartbeatIntervalMs: 41_250,
       interactionAckTimeoutMs: 3_000,
-      disallowedIntents: 0,
+      privilegedIntents: 0,
+      interactionTokenLifetimeMs: 15 * 60_000,
+      rateLimits: [],
+      extraChannels: [],
+      botDeniedInChannel: {},
       everyonePermissions: 0n,
       moderatorPermissions: DEFAULT_MODERATOR_PERMISSIONS,
       botPermissions: DEFAULT_BOT_PERMISSIONS,
@@ -800,20 +862,10 @@ class StandInServer implements DiscordStandIn {
     this.addMember(this.botUser, [this.roles.bot]);
     this.addMember(this.users.regular, []);
     this.addMember(this.users.moderator, [this.roles.moderator]);
-    this.channels.set(this.channelId, {
-      id: this.channelId,
-      type: ChannelType.GuildText,
-      guild_id: this.guildId,
-      name: 'newsroom',
-      position: 0,
-      permission_overwrites: [],
-      parent_id: null,
-      nsfw: false,
-      topic: null,
-      last_message_id: null,
-      rate_limit_per_user: 0,
-      flags: 0 as ChannelFlags,
-    });
+    this.addChannel(this.channelId, 'newsroom', 0);
+    this.options.extraChannels.forEach((name, i) => this.addChannel(snowflake(), name, i + 1));
+    for (const name of Object.keys(this.options.botDeniedInChannel)) this.channelIdOf(name); // typos fail loudly
+    this.rateLimits = new RateLimits(this.options.rateLimits);
     this.routes = this.buildRoutes();
     this.wss.on('connection', (socket) => this.onGatewayConnection(socket));
   }
@@ -904,6 +956,69 @@ class StandInServer implements DiscordStandIn {
   }
 
   // ----- fixtures -----------------------------------------------------------------------------------------------
+
+  channelIdOf(name: string): string {
+    const channel = [...this.channels.values()].find((c) => c.name === name);
+    if (!channel) throw new Error(`channelIdOf: no channel named ${name}`);
+    return channel.id;
+  }
+
+  setBotDenied(channelName: string, permissions: bigint): void {
+    const channel = this.channels.get(this.channelIdOf(channelName))!;
+    channel.permission_overwrites = this.botOverwrites(permissions);
+    if (this.sessions.size > 0) this.dispatch(GatewayDispatchEvents.ChannelUpdate, channel);
+  }
+
+  private botOverwrites(denied: bigint): APIOverwrite[] {
+    return denied === 0n ? [] : [{ id: this.roles.bot, type: OverwriteType.Role, allow: '0', deny: denied.toString() }];
+  }
+
+  private addChannel(id: string, name: string, position: number): void {
+    this.channels.set(id, {
+      id,
+      type: ChannelType.GuildText,
+      guild_id: this.guildId,
+      name,
+      position,
+      permission_overwrites: this.botOverwrites(this.options.botDeniedInChannel[name] ?? 0n),
+      parent_id: null,
+      nsfw: false,
+      topic: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      flags: 0 as ChannelFlags,
+    });
+  }
+
+  /** Discord's order: @everyone and role permissions, then the channel's @everyone, role and member overwrites. */
+  private permissionsIn(channelId: string, userId: string, roleIds: string[]): bigint {
+    const base = this.permissionsFor(roleIds);
+    if (base & PermissionFlagsBits.Administrator) return base;
+    const overwrites = this.channels.get(channelId)?.permission_overwrites ?? [];
+    const apply = (permissions: bigint, overwrite: APIOverwrite | undefined) =>
+      overwrite ? (permissions & ~BigInt(overwrite.deny)) | BigInt(overwrite.allow) : permissions;
+    let permissions = apply(base, overwrites.find((o) => o.id === this.guildId));
+    let roleDeny = 0n;
+    let roleAllow = 0n;
+    for (const overwrite of overwrites) {
+      if (overwrite.type !== OverwriteType.Role || overwrite.id === this.guildId || !roleIds.includes(overwrite.id)) continue;
+      roleDeny |= BigInt(overwrite.deny);
+      roleAllow |= BigInt(overwrite.allow);
+    }
+    permissions = (permissions & ~roleDeny) | roleAllow;
+    return apply(permissions, overwrites.find((o) => o.type === OverwriteType.Member && o.id === userId));
+  }
+
+  private botPermissionsIn(channelId: string): bigint {
+    return this.permissionsIn(channelId, this.botUser.id, this.members.get(this.botUser.id)?.roles ?? []);
+  }
+
+  /** 50001 without View Channel, 50013 without any of `needed`, as Discord answers a bot in a locked channel. */
+  private botLacks(channelId: string, needed: bigint): RouteResult | null {
+    const permissions = this.botPermissionsIn(channelId);
+    if ((permissions & PermissionFlagsBits.ViewChannel) === 0n) return missingAccess();
+    return (permissions & needed) === needed ? null : missingPermissions();
+  }
 
   private addMember(user: APIUser, roles: string[]): APIGuildMember {
     this.knownUsers.set(user.id, user);
@@ -1040,7 +1155,7 @@ class StandInServer implements DiscordStandIn {
     if (typeof intents !== 'number' || (intents & ~ALL_INTENTS) !== 0) {
       return socket.close(GatewayCloseCodes.InvalidIntents, 'Invalid intent(s).');
     }
-    if (intents & this.options.disallowedIntents) {
+    if (intents & PRIVILEGED_INTENTS & ~this.options.privilegedIntents) {
       return socket.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
     }
 
@@ -1078,7 +1193,7 @@ class StandInServer implements DiscordStandIn {
       [GatewayIntentBits.GuildMembers, ApplicationFlags.GatewayGuildMembersLimited],
       [GatewayIntentBits.GuildPresences, ApplicationFlags.GatewayPresenceLimited],
     ];
-    return limited.reduce((flags, [intent, flag]) => (intent & this.options.disallowedIntents ? flags : flags | flag), 0);
+    return limited.reduce((flags, [intent, flag]) => (intent & this.options.privilegedIntents ? flags | flag : flags), 0);
   }
 
   private onResume(connection: GatewayConnection, resume: GatewayResumeData): void {
@@ -1238,7 +1353,7 @@ class StandInServer implements DiscordStandIn {
         ...(command?.guild_id ? { guild_id: command.guild_id } : {}),
         ...(input.resolved ? { resolved: input.resolved } : {}),
       },
-      app_permissions: this.permissionsFor(this.members.get(this.botUser.id)?.roles ?? []).toString(),
+      app_permissions: this.botPermissionsIn(channel.id).toString(),
       locale: input.locale ?? Locale.EnglishUS,
       guild_locale: Locale.EnglishUS,
       entitlements: [],
@@ -1355,7 +1470,7 @@ class StandInServer implements DiscordStandIn {
   }
 
   /** Applies a create/edit body to a message (only the keys present, like Discord's PATCH semantics). */
-  private applyBody(message: APIMessage, body: OutgoingMessageBody, files: RecordedFile[]): APIMessage {
+  private applyBody(message: APIMessage, body: OutgoingMessageBody, files: RecordedFile[], settableFlags: number): APIMessage {
     const next: APIMessage = { ...message };
     if ('content' in body) next.content = body.content ?? '';
     if ('embeds' in body) next.embeds = this.normaliseEmbeds(body.embeds);
@@ -1365,7 +1480,7 @@ class StandInServer implements DiscordStandIn {
       next.attachments = [...kept, ...this.attachmentsFrom(message.channel_id, files)];
     }
     if (typeof body.flags === 'number') {
-      next.flags = ((message.flags ?? 0) & ~SETTABLE_FLAGS) | (body.flags & SETTABLE_FLAGS);
+      next.flags = ((message.flags ?? 0) & ~settableFlags) | (body.flags & settableFlags);
     }
     if ('tts' in body) next.tts = body.tts === true;
     const mentions = this.mentionsIn(next.content, body.allowed_mentions);
@@ -1380,7 +1495,7 @@ class StandInServer implements DiscordStandIn {
     channelId: string,
     rawBody: unknown,
     files: RecordedFile[],
-    opts: { errorPrefix?: string[]; interactionId?: string; extra?: Partial<APIMessage> } = {},
+    opts: { errorPrefix?: string[]; interactionId?: string; extra?: Partial<APIMessage>; settableFlags?: number } = {},
   ): { error: RouteResult } | { message: APIMessage; ephemeral: boolean; after: () => void } {
     const body = asObject(rawBody) as OutgoingMessageBody;
     const errors = validateMessageFields(body, opts.errorPrefix);
@@ -1394,7 +1509,8 @@ class StandInServer implements DiscordStandIn {
       }
     }
     if (!errors.isEmpty) return { error: invalidForm(errors) };
-    let message = this.applyBody({ ...this.baseMessage(channelId, this.botUser), ...opts.extra }, body, files);
+    const base = { ...this.baseMessage(channelId, this.botUser), ...opts.extra };
+    let message = this.applyBody(base, body, files, opts.settableFlags ?? CHANNEL_AND_EDIT_FLAGS);
     if (isEmptyMessage(message, body)) return { error: emptyMessage() };
     if (reply) {
       const repliedTo = reply;
@@ -1414,7 +1530,7 @@ class StandInServer implements DiscordStandIn {
     const body = asObject(rawBody) as OutgoingMessageBody;
     const errors = validateMessageFields(body);
     if (!errors.isEmpty) return invalidForm(errors);
-    const edited = this.applyBody(stored.message, body, files);
+    const edited = this.applyBody(stored.message, body, files, CHANNEL_AND_EDIT_FLAGS);
     edited.flags = (edited.flags ?? 0) & ~MessageFlags.Loading;
     edited.edited_timestamp = new Date().toISOString();
     if (isEmptyMessage(edited, body)) return emptyMessage();
@@ -1474,9 +1590,21 @@ class StandInServer implements DiscordStandIn {
       if (route.botAuth && !this.isBotAuthorized(request.headers.authorization)) {
         return discordError(401, 0, '401: Unauthorized');
       }
-      return route.handle(request, { ...match.groups });
+      // Like Discord: the rate limit first, then the body against the API's schema, then the route's own checks.
+      const limit = this.rateLimits.take(request);
+      if (limit.refused) return { ...limit.refused, headers: limit.headers };
+      const result = this.validateAgainstSchema(route, request) ?? route.handle(request, { ...match.groups });
+      return { ...result, headers: { ...limit.headers, ...result.headers } };
     }
     return pathMatched ? discordError(405, 0, '405: Method Not Allowed') : discordError(404, 0, '404: Not Found');
+  }
+
+  private validateAgainstSchema(route: Route, request: RecordedRequest): RouteResult | null {
+    const schema = requestSchema(route.method, route.template, request.body);
+    if (!schema) return null;
+    const errors = new FormErrors();
+    for (const violation of schemaViolations(schema, request.body ?? {})) errors.add(violation.path, violation.code, violation.message);
+    return errors.isEmpty ? null : invalidForm(errors);
   }
 
   private isBotAuthorized(header: string | undefined): boolean {
@@ -1487,6 +1615,7 @@ class StandInServer implements DiscordStandIn {
   private buildRoutes(): Route[] {
     const route = (method: string, template: string, handle: RouteHandler, botAuth = true): Route => ({
       method,
+      template,
       pattern: routePattern(template),
       botAuth,
       handle,
@@ -1514,11 +1643,15 @@ class StandInServer implements DiscordStandIn {
 
       route('GET', '/channels/:channel', (_r, p) => this.inChannel(p.channel, () => ok(this.channels.get(p.channel)))),
       route('POST', '/channels/:channel/messages', (r, p) => this.postChannelMessage(r, p.channel)),
-      route('GET', channelMessage, (_r, p) => this.channelMessage(p, (s) => ok(s.message))),
+      route('GET', channelMessage, (_r, p) =>
+        this.channelMessage(p, (s) => this.botLacks(p.channel, PermissionFlagsBits.ReadMessageHistory) ?? ok(s.message)),
+      ),
       route('PATCH', channelMessage, (r, p) => this.channelMessage(p, (s) => this.editOwnMessage(s, r))),
       route('DELETE', channelMessage, (_r, p) => this.channelMessage(p, (s) => this.deleteStoredMessage(s))),
       route('PUT', `${channelMessage}/reactions/:emoji/@me`, (_r, p) => this.channelMessage(p, () => noContent())),
-      route('POST', '/channels/:channel/typing', (_r, p) => this.inChannel(p.channel, () => noContent())),
+      route('POST', '/channels/:channel/typing', (_r, p) =>
+        this.inChannel(p.channel, () => this.botLacks(p.channel, PermissionFlagsBits.SendMessages) ?? noContent()),
+      ),
 
       route('GET', '/guilds/:guild', (_r, p) => this.inGuild(p.guild, () => ok(this.guildCreatePayload()))),
       route('GET', '/guilds/:guild/roles', (_r, p) => this.inGuild(p.guild, () => ok(this.roleList))),
@@ -1671,13 +1804,20 @@ class StandInServer implements DiscordStandIn {
       },
     };
     if (type === InteractionResponseType.ChannelMessageWithSource) {
-      const options = { errorPrefix: ['data'], interactionId: id, extra };
+      const options = { errorPrefix: ['data'], interactionId: id, extra, settableFlags: SETTABLE_FLAGS };
       const created = this.createBotMessage(channelId, data, request.files, options);
       if ('error' in created) return created.error;
       ({ message, after } = created);
     } else if (type === InteractionResponseType.DeferredChannelMessageWithSource) {
+      // Discord documents EPHEMERAL as the only valid flag of a deferral (it does not document the error's code).
+      const requested = Number(data.flags) || 0;
+      if (requested & ~MessageFlags.Ephemeral) {
+        const errors = new FormErrors();
+        errors.add(['data', 'flags'], 'INTERACTION_RESPONSE_INVALID_FLAGS', 'Only the EPHEMERAL flag may be set on a deferred response.');
+        return invalidForm(errors);
+      }
       // A deferred reply is a real message in "loading" state; the first edit of @original fills it in.
-      const flags = MessageFlags.Loading | ((Number(data.flags) || 0) & MessageFlags.Ephemeral);
+      const flags = MessageFlags.Loading | requested;
       message = { ...this.baseMessage(channelId, this.botUser), ...extra, flags };
       const ephemeral = (flags & MessageFlags.Ephemeral) !== 0;
       const loading = message;
@@ -1733,14 +1873,22 @@ class StandInServer implements DiscordStandIn {
     const interaction = [...this.interactions.values()].find((i) => i.token === token);
     // The interaction webhook only exists once the interaction has been acknowledged.
     if (!interaction || !interaction.ack) return unknownWebhook();
+    if (Date.now() - interaction.dispatchedAt > this.options.interactionTokenLifetimeMs) return invalidWebhookToken();
     return interaction;
   }
 
   private followUp(request: RecordedRequest, app: string, token: string): RouteResult {
     const interaction = this.interactionForWebhook(app, token);
     if (!('token' in interaction)) return interaction;
+    const original = interaction.originalMessageId ? this.messages.get(interaction.originalMessageId) : undefined;
+    if (original && ((original.message.flags ?? 0) & MessageFlags.Loading) !== 0) {
+      // Discord: the first follow-up after a deferral edits the loading message instead of creating one, and keeps
+      // the deferral's visibility (a follow-up's EPHEMERAL flag is ignored: a message's visibility never changes).
+      return this.editStoredMessage(original, request.body, request.files);
+    }
     const created = this.createBotMessage(interaction.channelId ?? this.channelId, request.body, request.files, {
       interactionId: interaction.id,
+      settableFlags: SETTABLE_FLAGS,
       extra: { type: MessageType.ChatInputCommand, webhook_id: this.applicationId, application_id: this.applicationId },
     });
     if ('error' in created) return created.error;
@@ -1762,6 +1910,10 @@ class StandInServer implements DiscordStandIn {
 
   private postChannelMessage(request: RecordedRequest, channelId: string): RouteResult {
     if (!this.channels.has(channelId)) return unknownChannel();
+    const isReply = asObject(asObject(request.body).message_reference).message_id !== undefined;
+    const needed = PermissionFlagsBits.SendMessages | (isReply ? PermissionFlagsBits.ReadMessageHistory : 0n);
+    const refused = this.botLacks(channelId, needed);
+    if (refused) return refused;
     const created = this.createBotMessage(channelId, request.body, request.files);
     if ('error' in created) return created.error;
     return ok(created.message, created.after);

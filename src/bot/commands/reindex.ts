@@ -1,13 +1,24 @@
-import { MessageFlags, PermissionFlagsBits, SlashCommandBuilder, InteractionContextType } from 'discord.js';
+import {
+  DiscordAPIError,
+  InteractionContextType,
+  MessageFlags,
+  PermissionFlagsBits,
+  RESTJSONErrorCodes,
+  SlashCommandBuilder,
+  type ChatInputCommandInteraction,
+} from 'discord.js';
 import type { BuildProgress, BuildSummary } from '../../index/build.js';
 import { RebuildInProgressError } from '../../index/index-service.js';
 import { describeSummary } from '../../index/summary.js';
-import { NO_PINGS, type BotCommand } from '../context.js';
+import { NO_PINGS, type BotCommand, type BotContext } from '../context.js';
 import { LIMITS, truncate } from '../discord-limits.js';
 import { isModerator } from '../permissions.js';
 
 /** Discord rate-limits message edits; one a second is plenty for a human watching. */
 const PROGRESS_INTERVAL_MS = 1000;
+/** An edit that took this long waited for a rate limit (discord.js waits out 429s): space the next ones out more. */
+const SLOW_EDIT_MS = 1000;
+const MAX_PROGRESS_INTERVAL_MS = 16_000;
 
 export const reindexCommand: BotCommand = {
   data: new SlashCommandBuilder()
@@ -25,7 +36,7 @@ export const reindexCommand: BotCommand = {
     }
     const index = context.runtime.index;
     let rebuild: Promise<BuildSummary>;
-    const progress = throttledProgress((text) => interaction.editReply({ content: text, allowedMentions: NO_PINGS }));
+    const progress = throttledProgress((text) => interaction.editReply({ content: text, allowedMentions: NO_PINGS }), context);
     try {
       rebuild = index.rebuild(progress.report);
     } catch (err) {
@@ -41,27 +52,67 @@ export const reindexCommand: BotCommand = {
     await progress.finish();
     context.logger.info({ summary: { ...summary, skipped: summary.skipped.length } }, 'reindex finished');
     const skipped = summary.skipped.length ? `\nSkipped: ${summary.skipped.map((s) => `\`${s.source}\` (${s.reason})`).join(', ')}` : '';
-    await interaction.editReply({ content: truncate(`${describeSummary(summary)}${skipped}`, LIMITS.content), allowedMentions: NO_PINGS });
+    await reportSummary(interaction, context, `${describeSummary(summary)}${skipped}`);
   },
 };
 
-/** Reports build progress by editing the reply, at most once a second and never two edits at once. */
-function throttledProgress(edit: (text: string) => Promise<unknown>) {
+/**
+ * Edits the summary into the reply; when the interaction token has expired (15 minutes on Discord, so a long
+ * reindex outlives it) the reply can no longer be edited, and the summary goes to the channel instead.
+ */
+async function reportSummary(interaction: ChatInputCommandInteraction, context: BotContext, summary: string): Promise<void> {
+  try {
+    await interaction.editReply({ content: truncate(summary, LIMITS.content), allowedMentions: NO_PINGS });
+    return;
+  } catch (err) {
+    if (!isExpiredToken(err)) throw err;
+  }
+  context.logger.info({ channel: interaction.channelId }, 'reindex outlived its interaction token: summary posted to the channel');
+  const channel = await interaction.client.channels.fetch(interaction.channelId);
+  if (!channel?.isSendable()) throw new Error(`cannot post the reindex summary: channel ${interaction.channelId} is not a text channel`);
+  await channel.send({ content: truncate(`/reindex finished: ${summary}`, LIMITS.content), allowedMentions: NO_PINGS });
+}
+
+/** Discord's answer to a webhook call with an expired interaction token (older API versions said Unknown Webhook). */
+function isExpiredToken(err: unknown): boolean {
+  return (
+    err instanceof DiscordAPIError &&
+    (err.code === RESTJSONErrorCodes.InvalidWebhookToken || err.code === RESTJSONErrorCodes.UnknownWebhook)
+  );
+}
+
+/**
+ * Reports build progress by editing the reply: never two edits at once, reports in between dropped (only the latest
+ * state matters), and the next edit at least an interval after the previous one finished. An edit that was slowed
+ * by a rate limit doubles the interval for good; once the token has expired, progress stops.
+ */
+function throttledProgress(edit: (text: string) => Promise<unknown>, context: BotContext) {
   let started = false;
-  let lastEdit = 0;
+  let expired = false;
+  let nextEditAt = 0;
+  let interval = PROGRESS_INTERVAL_MS;
   let inFlight: Promise<unknown> | null = null;
   return {
     report(p: BuildProgress) {
-      const now = Date.now();
-      if (!started || inFlight || now - lastEdit < PROGRESS_INTERVAL_MS) return;
-      lastEdit = now;
+      if (!started || expired || inFlight || Date.now() < nextEditAt) return;
+      const sentAt = Date.now();
       inFlight = edit(describeProgress(p))
-        .catch(() => {})
-        .finally(() => (inFlight = null));
+        .then(() => {
+          const took = Date.now() - sentAt;
+          // Once Discord has said "too fast", stay slower for the rest of this reindex.
+          if (took >= SLOW_EDIT_MS) interval = Math.min(interval * 2, MAX_PROGRESS_INTERVAL_MS);
+        })
+        .catch((err: unknown) => {
+          expired = isExpiredToken(err);
+          context.logger.warn({ err }, 'could not show reindex progress');
+        })
+        .finally(() => {
+          inFlight = null;
+          nextEditAt = Date.now() + interval;
+        });
     },
     start() {
       started = true;
-      lastEdit = Date.now() - PROGRESS_INTERVAL_MS;
     },
     async finish() {
       started = false;
