@@ -33,7 +33,7 @@ describe('eval on the dev questions', () => {
     expect(summary.inCorpusRejected).toBeLessThanOrEqual(3);
   });
 
-  it('seeds + 500 Brown distractor documents: hit@3 ≥ 39/43, rejected ≥ 13/17, and fusion beats either retriever alone', async () => {
+  it('seeds + 500 Brown distractor documents: hit@3 ≥ 40/43, rejected ≥ 8/17, none wrongly, and fusion beats either retriever alone', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'distractors-'));
     const { corpusDir, indexDir } = await prepareDistractorCorpus('brown', 'corpus', root);
     const runtime = await openRuntime({ corpusDir, indexDir, model: 'glove-sif-100d' }, () => {});
@@ -41,9 +41,9 @@ describe('eval on the dev questions', () => {
     expect(snapshot.manifest.counts.documents).toBe(505);
 
     const hybrid = (await evaluate(snapshot, runtime, dev, 'hybrid')).summary;
-    expect(inCorpusCount(hybrid.hitAt3, 43)).toBeGreaterThanOrEqual(39);
-    expect(hybrid.outOfCorpusRejected).toBeGreaterThanOrEqual(13);
-    expect(hybrid.inCorpusRejected).toBeLessThanOrEqual(2);
+    expect(inCorpusCount(hybrid.hitAt3, 43)).toBeGreaterThanOrEqual(40);
+    expect(hybrid.outOfCorpusRejected).toBeGreaterThanOrEqual(8);
+    expect(hybrid.inCorpusRejected).toBe(0);
     const vector = (await evaluate(snapshot, runtime, dev, 'vector')).summary;
     const bm25 = (await evaluate(snapshot, runtime, dev, 'bm25')).summary;
     expect(hybrid.mrr).toBeGreaterThanOrEqual(Math.max(vector.mrr, bm25.mrr));

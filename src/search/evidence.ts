@@ -1,8 +1,8 @@
 import { derived } from '../index/derived.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { corpusStats } from './corpus-stats.js';
-import { termStems } from './keyword-index.js';
-import { PREFIX_MIN_LENGTH, termEvidence, type EvidenceKind, type QueryAnalysis, type WeightedTerm } from './query.js';
+import { PREFIX_MIN_LENGTH, termStems } from './keyword-index.js';
+import { termEvidence, type EvidenceKind, type QueryAnalysis, type WeightedTerm } from './query.js';
 
 /** How one question word is expressed in a passage. */
 export interface TermMatch {
@@ -42,9 +42,10 @@ export function passageEvidence(snapshot: IndexSnapshot, chunk: number, query: Q
  */
 export function corpusEvidence(snapshot: IndexSnapshot, query: QueryAnalysis): PassageEvidence {
   const stats = corpusStats(snapshot);
-  const has = (stem: string) =>
+  const has = (stem: string, prefix: boolean) =>
     stats.articleFrequency.has(stem) ||
-    (stem.length >= PREFIX_MIN_LENGTH &&
+    (prefix &&
+      stem.length >= PREFIX_MIN_LENGTH &&
       derived(snapshot, `prefix:${stem}`, () => [...stats.articleFrequency.keys()].some((s) => s.startsWith(stem))));
   return evidenceIn(query, has, (term) => term.information);
 }
@@ -54,7 +55,7 @@ export function corpusEvidence(snapshot: IndexSnapshot, query: QueryAnalysis): P
  * singles the question out here; in general English (information alone) for the corpus as a whole, as a word's
  * absence from every article says the corpus lacks it whether or not the other words are common here.
  */
-function evidenceIn(query: QueryAnalysis, has: (stem: string) => boolean, weightOf: (term: WeightedTerm) => number = (t) => t.weight): PassageEvidence {
+function evidenceIn(query: QueryAnalysis, has: (stem: string, prefix: boolean) => boolean, weightOf: (term: WeightedTerm) => number = (t) => t.weight): PassageEvidence {
   const total = query.terms.reduce((sum, t) => sum + weightOf(t), 0);
   let covered = 0;
   const matches = query.terms.map((term): TermMatch => {
@@ -67,10 +68,10 @@ function evidenceIn(query: QueryAnalysis, has: (stem: string) => boolean, weight
 }
 
 /** Exact stems, and longer words for long stems ("kuwait" is in a passage that says "kuwaiti"). */
-function containsStem(stems: Set<string>): (stem: string) => boolean {
-  return (stem) => {
+function containsStem(stems: Set<string>): (stem: string, prefix: boolean) => boolean {
+  return (stem, prefix) => {
     if (stems.has(stem)) return true;
-    if (stem.length < PREFIX_MIN_LENGTH) return false;
+    if (!prefix || stem.length < PREFIX_MIN_LENGTH) return false;
     for (const s of stems) if (s.startsWith(stem)) return true;
     return false;
   };

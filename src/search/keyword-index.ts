@@ -7,7 +7,7 @@ import { FUNCTION_WORDS } from './function-words.js';
 const POSSESSIVE = /[’']s$/;
 const STOP_WORDS = new Set<string>([...englishStopWords, ...FUNCTION_WORDS]);
 /** Stems this long also match longer words that start with them ("kuwait" finds "kuwaiti"); shorter ones would over-match. */
-const PREFIX_MIN_LENGTH = 6;
+export const PREFIX_MIN_LENGTH = 6;
 
 interface KeywordDocument {
   id: number;
@@ -63,9 +63,14 @@ export interface KeywordHit {
   stems: readonly string[];
 }
 
-/** Every passage containing at least one question term, best BM25 score first; `boost` weighs each stem. */
-export function searchKeywords(index: MiniSearch, question: string, boost?: (stem: string) => number): KeywordHit[] {
-  const options = boost ? { ...SEARCH, boostTerm: (term: string) => boost(term) } : SEARCH;
+/**
+ * Every passage containing at least one question term, best BM25 score first. `boost` weighs each stem; when
+ * `prefixed` is given, only those stems also match as prefixes (expansions are whole words).
+ */
+export function searchKeywords(index: MiniSearch, question: string, boost?: (stem: string) => number, prefixed?: ReadonlySet<string>): KeywordHit[] {
+  const options: SearchOptions = { ...SEARCH };
+  if (boost) options.boostTerm = (term: string) => boost(term);
+  if (prefixed) options.prefix = (term: string) => term.length >= PREFIX_MIN_LENGTH && prefixed.has(term);
   return index.search(question, options).map((r) => ({ chunk: r.id as number, score: r.score, stems: r.queryTerms }));
 }
 

@@ -109,9 +109,6 @@ export function specificity(stats: CorpusStats, stem: string): number {
   return Math.log((stats.articles + 1) / (df + 1)) / Math.log(stats.articles + 1);
 }
 
-/** Stems this long also match longer words that start with them, as in keyword search ("kuwait" / "kuwaiti"). */
-export const PREFIX_MIN_LENGTH = 6;
-
 /**
  * WordNet lists every sense of a word, and most common words have many: "give" is also "yield", "say" is also
  * "state", "sanction" is also "authority". Which sense a news question means is told by how news text uses the
@@ -170,12 +167,15 @@ function dedupe(expansions: Expansion[]): Expansion[] {
 }
 
 /** How much of a term one set of passage stems carries, and through which expansion. */
-export function termEvidence(term: WeightedTerm, has: (stem: string) => boolean): { credit: number; expansion: Expansion | null } {
+export function termEvidence(term: WeightedTerm, has: (stem: string, prefix: boolean) => boolean): { credit: number; expansion: Expansion | null } {
   let credit = 0;
   let expansion: Expansion | null = null;
   for (const e of term.expansions) {
     if (e.credit <= credit) continue;
-    if (e.stems.every(has)) {
+    // Prefix matching, as in keyword search, for the word itself only: an expansion is already a whole word, and
+    // scanning for prefixes of dozens of them per passage was most of a question's time on a large corpus.
+    const prefix = e.kind === 'exact' || e.kind === 'spelling';
+    if (e.stems.every((stem) => has(stem, prefix))) {
       credit = e.credit;
       expansion = e;
     }
