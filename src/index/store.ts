@@ -133,7 +133,7 @@ function passagesMatchDocuments(chunks: readonly Chunk[], manifest: Manifest): b
 }
 
 /** Removes generations (and pointer temp files) that are not CURRENT and that no running writer owns. */
-export async function removeAbandonedGenerations(dir: string): Promise<void> {
+async function removeAbandonedGenerations(dir: string): Promise<void> {
   const entries = await readdir(dir).catch(() => [] as string[]);
   for (const entry of entries) {
     if (!(entry.startsWith('gen-') || (entry.startsWith(`${POINTER}.`) && entry.endsWith('.tmp')))) continue;
