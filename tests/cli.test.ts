@@ -51,14 +51,18 @@ describe('ask --json', () => {
   });
 
   it('answers a batch from stdin, one object per line, bad lines included in place', () => {
-    const input = ['What list did Russia give to Hamas?', '', 'Explain how photosynthesis works', 'x'.repeat(1001)].join('\n');
-    const { code, stdout } = run('src/cli/ask.ts', ['--json', '--batch', '-', '-k', '2'], input);
+    const input = ['What list did Russia give to Hamas?', '', 'Explain how photosynthesis works', 'x'.repeat(1001), ' \t ', '\r', 'What did Lavrov say about a ceasefire?'].join('\n');
+    const { code, stdout } = run('src/cli/ask.ts', ['--json', '--batch', '-', '-k', '2'], `${input}\n`);
     expect(code).toBe(0);
+    // One output line per input line, blank lines included, so line n of the output answers line n of the input.
     const objects = stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(objects.map((o) => o.answered)).toEqual([true, false, undefined]);
+    expect(objects.map((o) => o.answered)).toEqual([true, undefined, false, undefined, undefined, undefined, true]);
+    // One citation per article may leave fewer than k.
     expect(objects[0].citations.length).toBeGreaterThanOrEqual(1);
     expect(objects[0].citations.length).toBeLessThanOrEqual(2);
-    expect(objects[2].error).toMatch(/limit is 1000/);
+    expect(objects[3].error).toMatch(/limit is 1000/);
+    for (const blank of [1, 4, 5]) expect(objects[blank].error).toMatch(/The question is empty/);
+    expect(objects.map((o) => o.question)).toEqual([...input.split('\n').slice(0, 5), '', 'What did Lavrov say about a ceasefire?']);
   });
 
   it('prints a readable answer by default', () => {

@@ -21,7 +21,13 @@ export async function openRuntime(settings: CoreSettings, log: (message: string)
     createEmbedder({ model: settings.model, cacheDir: settings.modelCacheDir, log }),
     Lexicon.load(),
   ]);
-  const index = new IndexService({ corpusDir: settings.corpusDir, indexDir: settings.indexDir, embedder, log });
+  const index = new IndexService({
+    corpusDir: settings.corpusDir,
+    indexDir: settings.indexDir,
+    embedder,
+    log,
+    maxArticleBytes: settings.maxArticleBytes,
+  });
   return { embedder, lexicon, wordnet: WordNet.load(), vectors: await loadWordVectors(settings, log), index };
 }
 

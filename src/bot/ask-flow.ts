@@ -1,18 +1,21 @@
 import { answerQuestion, DEFAULT_K } from '../answer/answer.js';
 import { QuestionError, validateQuestion } from '../answer/question.js';
 import type { BotContext } from './context.js';
+import { neutraliseMassMentions } from './mass-mentions.js';
 import { renderAnswer, type DiscordAnswer } from './render-answer.js';
 
 export type QuestionCheck = { ok: true; question: string } | { ok: false; reason: string };
 
 /**
  * The cheap checks, done before anything is deferred or computed: length, then the user's rate limit (a refused
- * question does not count against it).
+ * question does not count against it). The question returned is the one every reply echoes, so it is made safe
+ * to echo here, once for the slash command and the mention alike (after the length check, which counts what the
+ * user typed).
  */
 export function checkQuestion(context: BotContext, userId: string, raw: string): QuestionCheck {
   let question: string;
   try {
-    question = validateQuestion(withoutDiscordMarkup(raw), context.config.maxQuestionChars);
+    question = neutraliseMassMentions(validateQuestion(withoutDiscordMarkup(raw), context.config.maxQuestionChars));
   } catch (err) {
     if (err instanceof QuestionError) return { ok: false, reason: err.message };
     throw err;

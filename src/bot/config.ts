@@ -1,4 +1,6 @@
-import { coreSettingsFromEnv, type CoreSettings } from '../app/settings.js';
+import { ConfigError, coreSettingsFromEnv, wholeNumber, type CoreSettings } from '../app/settings.js';
+
+export { ConfigError };
 
 export interface BotConfig {
   token: string;
@@ -11,11 +13,6 @@ export interface BotConfig {
   maxQuestionChars: number;
   logLevel: string;
   core: CoreSettings;
-}
-
-/** A setting that is missing or malformed; the message names it and never includes its value. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
 
 const SNOWFLAKE = /^\d{17,20}$/;
@@ -53,12 +50,4 @@ function snowflakeList(env: NodeJS.ProcessEnv, name: string): string[] {
   const items = (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (items.some((id) => !SNOWFLAKE.test(id))) throw new ConfigError(`${name} must be a comma-separated list of Discord IDs (17–20 digits each).`);
   return items;
-}
-
-function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}.`);
-  return n;
 }

@@ -35,15 +35,60 @@ export function countWords(text: string): number {
   return matches ? matches.length : 0;
 }
 
+/*
+ * V8's sentence segmenter costs time proportional to the length of the whole string for every sentence it yields,
+ * so one pass over a 1 MB article is quadratic (16 s). It is therefore only ever given short pieces: the text is cut
+ * after each line break, which is a mandatory sentence boundary anyway (so normal articles segment exactly as in one
+ * pass), and a line longer than a window is segmented window by window.
+ */
+export const SEGMENT_WINDOW_CHARS = 4096;
+
 /** Sentence spans of `text`, trimmed of surrounding white space; empty sentences are dropped. */
 export function splitSentences(text: string): Array<{ start: number; end: number }> {
   const spans: Array<{ start: number; end: number }> = [];
-  for (const { segment, index } of segmenter.segment(text)) {
+  const push = (start: number, segment: string) => {
     const lead = segment.length - segment.trimStart().length;
     const trimmed = segment.trim();
-    if (trimmed) spans.push({ start: index + lead, end: index + lead + trimmed.length });
+    if (trimmed) spans.push({ start: start + lead, end: start + lead + trimmed.length });
+  };
+  let lineStart = 0;
+  while (lineStart < text.length) {
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline < 0 ? text.length : newline + 1;
+    segmentLine(text, lineStart, lineEnd, push);
+    lineStart = lineEnd;
   }
   return spans;
+}
+
+/**
+ * Segments text[start, end) in windows of at most SEGMENT_WINDOW_CHARS. The last sentence of a window may be cut
+ * off by the window's end, so it is segmented again at the start of the next window; a single sentence longer than
+ * a window is cut at its last space (the chunker splits such sentences at word boundaries anyway).
+ */
+function segmentLine(text: string, start: number, end: number, push: (start: number, segment: string) => void): void {
+  let from = start;
+  while (from < end) {
+    const to = Math.min(end, from + SEGMENT_WINDOW_CHARS);
+    const window = text.slice(from, to);
+    const segments = Array.from(segmenter.segment(window));
+    if (to === end) {
+      for (const { segment, index } of segments) push(from + index, segment);
+      return;
+    }
+    if (segments.length > 1) {
+      const last = segments[segments.length - 1];
+      for (const { segment, index } of segments.slice(0, -1)) push(from + index, segment);
+      from += last.index;
+      continue;
+    }
+    const space = window.lastIndexOf(' ');
+    let cut = space > SEGMENT_WINDOW_CHARS / 2 ? space + 1 : window.length;
+    // Never between the two halves of a surrogate pair (an emoji, say).
+    if (/[\uD800-\uDBFF]/.test(window[cut - 1])) cut -= 1;
+    push(from, window.slice(0, cut));
+    from += cut;
+  }
 }
 
 /**

@@ -68,7 +68,11 @@ async function readBatch(file: string): Promise<string[]> {
   const text = file === '-' ? await readStdin() : await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     usageError(`cannot read ${file} (${err.code ?? err.message}).`);
   });
-  return text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  // Every line gets an output line, a blank one an error object, so output line n answers input line n; only the
+  // empty string after a final newline is not a line.
+  const lines = text.split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
 }
 
 async function readStdin(): Promise<string> {

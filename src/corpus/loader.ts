@@ -1,10 +1,21 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { readArticleFile } from './article-file.js';
 import type { CorpusDocument, SkippedFile } from './document.js';
 import { deriveMetadata } from './metadata.js';
 
 const ARTICLE_EXTENSIONS = new Set(['.txt', '.md']);
+
+/** A news article is tens of kilobytes; a few megabytes is already a book, and larger files are skipped. */
+export const DEFAULT_MAX_ARTICLE_BYTES = 4 * 1024 * 1024;
+/** The largest limit accepted: the whole file is held in memory and chunked at once. */
+export const MAX_ARTICLE_BYTES_CEILING = 256 * 1024 * 1024;
+
+export interface CorpusReadOptions {
+  /** Files larger than this are skipped with a warning naming them and their size. */
+  maxArticleBytes?: number;
+}
 
 export interface LoadedCorpus {
   documents: CorpusDocument[];
@@ -12,27 +23,33 @@ export interface LoadedCorpus {
 }
 
 /**
- * Reads every .txt/.md article in `dir` (not recursive), sorted by file name. A file that cannot be read,
- * looks binary or holds no text is skipped and reported, so one bad file never stops indexing.
+ * Reads every .txt/.md article in `dir` (not recursive), sorted by file name. A file that cannot be read, is not
+ * a regular file inside `dir`, is over the size limit, looks binary or holds no text is skipped and reported, so
+ * one bad file never stops indexing.
  */
-export async function loadCorpus(dir: string, warn: (message: string) => void = () => {}): Promise<LoadedCorpus> {
+export async function loadCorpus(
+  dir: string,
+  warn: (message: string) => void = () => {},
+  options: CorpusReadOptions = {},
+): Promise<LoadedCorpus> {
+  const maxBytes = options.maxArticleBytes ?? DEFAULT_MAX_ARTICLE_BYTES;
   let entries;
+  let realDir: string;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = await readdir(dir);
+    realDir = await realpath(dir);
   } catch (err) {
     throw new Error(`Cannot read the corpus folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  const files = entries
-    .filter((e) => !e.isDirectory() && ARTICLE_EXTENSIONS.has(path.extname(e.name).toLowerCase()))
-    .map((e) => e.name)
-    .sort();
+  // Folders named like articles are included here so that they are reported like every other skip.
+  const files = entries.filter((name) => ARTICLE_EXTENSIONS.has(path.extname(name).toLowerCase())).sort();
 
   const documents: CorpusDocument[] = [];
   const skipped: SkippedFile[] = [];
   for (const file of files) {
     const fullPath = path.join(dir, file);
     const source = displayPath(fullPath);
-    const result = await readArticle(fullPath, file, source);
+    const result = await readArticle(fullPath, file, source, realDir, maxBytes);
     if ('reason' in result) {
       skipped.push(result);
       warn(`Skipping ${source}: ${result.reason}`);
@@ -43,13 +60,16 @@ export async function loadCorpus(dir: string, warn: (message: string) => void = 
   return { documents, skipped };
 }
 
-async function readArticle(fullPath: string, file: string, source: string): Promise<CorpusDocument | SkippedFile> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(fullPath);
-  } catch (err) {
-    return { source, reason: `unreadable (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
-  }
+async function readArticle(
+  fullPath: string,
+  file: string,
+  source: string,
+  realDir: string,
+  maxBytes: number,
+): Promise<CorpusDocument | SkippedFile> {
+  const read = await readArticleFile(fullPath, realDir, maxBytes);
+  if ('reason' in read) return { source, reason: read.reason };
+  const { bytes } = read;
   if (bytes.includes(0)) return { source, reason: 'binary content' };
   const raw = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   // Many replacement characters mean this is not UTF-8 text at all.

@@ -38,6 +38,8 @@ export interface BuildOptions {
   batchSize?: number;
   onProgress?: (progress: BuildProgress) => void;
   warn?: (message: string) => void;
+  /** Articles larger than this are skipped; undefined means the loader's default. */
+  maxArticleBytes?: number;
 }
 
 export async function buildIndex(options: BuildOptions): Promise<{ snapshot: IndexSnapshot; summary: BuildSummary }> {
@@ -45,7 +47,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   const { embedder, previous = null } = options;
   const chunking = options.chunking ?? DEFAULT_CHUNKING;
   const hnswParams = options.hnsw ?? DEFAULT_HNSW;
-  const { documents, skipped } = await loadCorpus(options.corpusDir, options.warn);
+  const { documents, skipped } = await loadCorpus(options.corpusDir, options.warn, { maxArticleBytes: options.maxArticleBytes });
 
   const reusable = previous && isCompatible(previous.manifest, embedder, chunking, hnswParams) ? previous : null;
   const changes = diffDocuments(previous?.manifest.documents ?? {}, documents);

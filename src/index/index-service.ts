@@ -10,6 +10,8 @@ export interface IndexServiceOptions {
   embedder: Embedder;
   /** Operator-facing messages: which index was found unusable and why, skipped files, progress. */
   log?: (message: string) => void;
+  /** Articles larger than this are skipped; undefined means the loader's default. */
+  maxArticleBytes?: number;
 }
 
 /** A rebuild is already under way; a second one is refused rather than queued. */
@@ -95,6 +97,7 @@ export class IndexService {
           previous: this.snapshot,
           onProgress,
           warn: this.options.log,
+          maxArticleBytes: this.options.maxArticleBytes,
         });
         this.snapshot = snapshot;
         return summary;

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { ChunkingOptions } from '../chunk/chunker.js';
 
 // 2: keyword index terms are Porter-stemmed. 3: chunks carry their sentence spans. 4: function words (why, does,
-// according...) are stop words in the keyword index.
-export const MANIFEST_VERSION = 4;
+// according...) are stop words in the keyword index. 5: the manifest's own checksum.
+export const MANIFEST_VERSION = 5;
 
 export interface HnswParameters {
   m: number;
@@ -46,20 +48,82 @@ export class IndexUnusableError extends Error {
   override name = 'IndexUnusableError';
 }
 
+/*
+ * The manifest decides what users are shown (titles, sources, dates) and what hnswlib is given (dimension,
+ * efSearch), so it is never trusted blindly: its checksum catches any change to what was written (a flipped bit
+ * in a title still parses and still fits the schema), and the schema catches a manifest that is well-formed but
+ * not what this code writes, before a bad value reaches hnswlib as a native type error or a user as a crash.
+ */
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 in hex');
+const wholeCount = z.number().int().nonnegative();
+const positiveWhole = z.number().int().positive();
+
+const chunkingSchema = z.strictObject({ maxWords: positiveWhole, overlapSentences: wholeCount });
+const hnswSchema = z.strictObject({ m: positiveWhole, efConstruction: positiveWhole, efSearch: positiveWhole });
+const documentSchema = z.strictObject({
+  source: z.string().min(1),
+  title: z.string(),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').nullable(),
+  url: z.string().nullable(),
+  hash: sha256Hex,
+  chunks: wholeCount,
+});
+
+const manifestSchema: z.ZodType<Manifest> = z
+  .strictObject({
+    version: z.literal(MANIFEST_VERSION),
+    model: z.string().min(1),
+    dimension: positiveWhole,
+    chunking: chunkingSchema,
+    hnsw: hnswSchema,
+    documents: z.record(z.string().min(1), documentSchema),
+    counts: z.strictObject({ documents: wholeCount, chunks: wholeCount, vectors: wholeCount }),
+    files: z.record(z.string(), sha256Hex),
+    builtAt: z.iso.datetime(),
+    buildSeconds: z.number().nonnegative(),
+  })
+  .check((ctx) => {
+    const documents = Object.values(ctx.value.documents);
+    const chunks = documents.reduce((sum, d) => sum + d.chunks, 0);
+    const { counts } = ctx.value;
+    if (documents.length !== counts.documents) ctx.issues.push({ code: 'custom', input: counts, path: ['counts', 'documents'], message: 'disagrees with the documents listed' });
+    if (chunks !== counts.chunks) ctx.issues.push({ code: 'custom', input: counts, path: ['counts', 'chunks'], message: "disagrees with the documents' passages" });
+    if (counts.vectors > counts.chunks) ctx.issues.push({ code: 'custom', input: counts, path: ['counts', 'vectors'], message: 'exceeds the passages' });
+  });
+
+/** The manifest as written to disk: the fields, then the sha256 of their JSON as the last field. */
+export function serialiseManifest(manifest: Manifest): string {
+  return JSON.stringify({ ...manifest, checksum: checksumOf(manifest) }, null, 2);
+}
+
+/** Checks the checksum, then every field; throws IndexUnusableError naming what is wrong in one sentence. */
 export function parseManifest(json: string, where: string): Manifest {
-  let data: Partial<Manifest>;
+  let data: unknown;
   try {
-    data = JSON.parse(json) as Partial<Manifest>;
+    data = JSON.parse(json);
   } catch {
     throw new IndexUnusableError(`The index manifest in ${where} is not valid JSON.`);
   }
-  if (data.version !== MANIFEST_VERSION) {
-    throw new IndexUnusableError(`The index in ${where} has format version ${String(data.version)}, expected ${MANIFEST_VERSION}.`);
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new IndexUnusableError(`The index manifest in ${where} is not a JSON object.`);
   }
-  const complete =
-    typeof data.model === 'string' &&
-    typeof data.dimension === 'number' &&
-    data.chunking && data.hnsw && data.documents && data.counts && data.files;
-  if (!complete) throw new IndexUnusableError(`The index manifest in ${where} is incomplete.`);
-  return data as Manifest;
+  const { checksum, ...fields } = data as Record<string, unknown>;
+  if (fields.version !== MANIFEST_VERSION) {
+    throw new IndexUnusableError(`The index in ${where} has format version ${String(fields.version)}, expected ${MANIFEST_VERSION}.`);
+  }
+  // Key order is the order written, so the same fields serialise to the same bytes.
+  if (checksum !== checksumOf(fields)) {
+    throw new IndexUnusableError(`The index manifest in ${where} is damaged (its checksum does not match its contents).`);
+  }
+  const parsed = manifestSchema.safeParse(fields);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.map(String).join('.') || 'its top level';
+    throw new IndexUnusableError(`The index manifest in ${where} is invalid (${field}: ${issue.message.replace(/\.$/, '')}).`);
+  }
+  return parsed.data;
+}
+
+function checksumOf(fields: unknown): string {
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }

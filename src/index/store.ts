@@ -1,20 +1,28 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import type { Chunk } from '../chunk/chunker.js';
 import { loadKeywordIndex } from '../search/keyword-index.js';
-import { IndexUnusableError, parseManifest, type Manifest } from './manifest.js';
+import { IndexUnusableError, parseManifest, serialiseManifest, type Manifest } from './manifest.js';
 import type { IndexSnapshot } from './snapshot.js';
 
 /*
  * Layout: <dir>/CURRENT names the generation folder <dir>/gen-<id>/ that holds manifest.json, index.hnsw,
  * vectors.f32, chunks.json and keywords.json. A new generation is written completely, then CURRENT is replaced
  * by an atomic rename: a crash at any point leaves the previous generation loadable.
+ *
+ * A generation's name ends with its writer: a tag of the host and the process id. A generation that is not
+ * CURRENT and whose writer is no longer running was left by a crash (kill -9 mid-write) and is removed at the next
+ * open; one whose writer still runs is another process's build in progress and is left alone. Names from another
+ * host (a shared folder), or without a writer, are removed only when an hour old, as liveness cannot be checked.
  */
 const POINTER = 'CURRENT';
 const ABANDONED_AFTER_MS = 60 * 60 * 1000;
+const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+const WRITER = /-h([0-9a-f]{8})-p(\d+)(?:\.tmp)?$/;
 const FILES = { hnsw: 'index.hnsw', vectors: 'vectors.f32', chunks: 'chunks.json', keywords: 'keywords.json' } as const;
 
 export function hasIndex(dir: string): boolean {
@@ -23,33 +31,43 @@ export function hasIndex(dir: string): boolean {
 
 export async function saveSnapshot(dir: string, snapshot: Omit<IndexSnapshot, 'manifest'>, manifest: Omit<Manifest, 'files'>): Promise<Manifest> {
   await mkdir(dir, { recursive: true });
-  const generation = `gen-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  const generation = `gen-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}-h${HOST_TAG}-p${process.pid}`;
   const genDir = path.join(dir, generation);
+  const pointerTmp = path.join(dir, `${POINTER}.${generation}.tmp`);
   await mkdir(genDir);
 
-  snapshot.hnsw.writeIndexSync(path.join(genDir, FILES.hnsw));
-  const vectorBytes = Buffer.from(snapshot.vectors.buffer, snapshot.vectors.byteOffset, snapshot.vectors.byteLength);
-  await writeFile(path.join(genDir, FILES.vectors), vectorBytes);
-  await writeFile(path.join(genDir, FILES.chunks), JSON.stringify(snapshot.chunks));
-  await writeFile(path.join(genDir, FILES.keywords), JSON.stringify(snapshot.keywords));
+  let complete: Manifest;
+  let previous: string | null;
+  try {
+    snapshot.hnsw.writeIndexSync(path.join(genDir, FILES.hnsw));
+    const vectorBytes = Buffer.from(snapshot.vectors.buffer, snapshot.vectors.byteOffset, snapshot.vectors.byteLength);
+    await writeFile(path.join(genDir, FILES.vectors), vectorBytes);
+    await writeFile(path.join(genDir, FILES.chunks), JSON.stringify(snapshot.chunks));
+    await writeFile(path.join(genDir, FILES.keywords), JSON.stringify(snapshot.keywords));
 
-  const files: Record<string, string> = {};
-  for (const name of Object.values(FILES)) files[name] = sha256(await readFile(path.join(genDir, name)));
-  const complete: Manifest = { ...manifest, files };
-  await writeFile(path.join(genDir, 'manifest.json'), JSON.stringify(complete, null, 2));
+    const files: Record<string, string> = {};
+    for (const name of Object.values(FILES)) files[name] = sha256(await readFile(path.join(genDir, name)));
+    complete = { ...manifest, files };
+    await writeFile(path.join(genDir, 'manifest.json'), serialiseManifest(complete));
 
-  const previous = await readPointer(dir);
-  const pointerTmp = path.join(dir, `${POINTER}.${generation}.tmp`);
-  await writeFile(pointerTmp, generation);
-  await rename(pointerTmp, path.join(dir, POINTER));
+    previous = await readPointer(dir);
+    await writeFile(pointerTmp, generation);
+    await rename(pointerTmp, path.join(dir, POINTER));
+  } catch (err) {
+    // This process is alive, so the next open would take its leftovers for a build in progress: remove them now.
+    await rm(genDir, { recursive: true, force: true });
+    await rm(pointerTmp, { force: true });
+    throw err;
+  }
   if (previous && previous !== generation) await rm(path.join(dir, previous), { recursive: true, force: true });
-  await removeAbandonedGenerations(dir, generation);
+  await removeAbandonedGenerations(dir);
   return complete;
 }
 
 /** Loads the current generation after checking every file against the manifest. Throws IndexUnusableError. */
 export async function loadSnapshot(dir: string, expected: { modelId: string; dimension: number }): Promise<IndexSnapshot> {
   const where = dir;
+  await removeAbandonedGenerations(dir);
   if (!hasIndex(dir)) throw new IndexUnusableError(`There is no index in ${where}.`);
   const generation = await readPointer(dir);
   const genDir = path.join(dir, generation ?? '');
@@ -84,6 +102,9 @@ export async function loadSnapshot(dir: string, expected: { modelId: string; dim
   if (chunks.length !== manifest.counts.chunks || vectors.length !== manifest.counts.chunks * manifest.dimension) {
     throw new IndexUnusableError(`The index in ${where} disagrees with its manifest about the number of passages.`);
   }
+  if (!passagesMatchDocuments(chunks, manifest)) {
+    throw new IndexUnusableError(`The passages of the index in ${where} disagree with the articles its manifest lists.`);
+  }
   const hnsw = new hnswlib.HierarchicalNSW('cosine', manifest.dimension);
   hnsw.readIndexSync(path.join(genDir, FILES.hnsw));
   if (hnsw.getCurrentCount() !== manifest.counts.vectors) {
@@ -103,13 +124,40 @@ async function readPointer(dir: string): Promise<string | null> {
   }
 }
 
-/** Leftovers of crashed builds. Only old ones: a young one may be another process's build in progress. */
-async function removeAbandonedGenerations(dir: string, keep: string): Promise<void> {
-  const cutoff = Date.now() - ABANDONED_AFTER_MS;
-  for (const entry of await readdir(dir)) {
-    if (entry === keep || !(entry.startsWith('gen-') || entry.endsWith('.tmp'))) continue;
-    const info = await stat(path.join(dir, entry)).catch(() => null);
-    if (info && info.mtimeMs < cutoff) await rm(path.join(dir, entry), { recursive: true, force: true });
+/** Every passage belongs to a listed article, and each article has as many passages as the manifest says. */
+function passagesMatchDocuments(chunks: readonly Chunk[], manifest: Manifest): boolean {
+  const counted = new Map<string, number>();
+  for (const chunk of chunks) counted.set(chunk.file, (counted.get(chunk.file) ?? 0) + 1);
+  return Object.entries(manifest.documents).every(([file, d]) => (counted.get(file) ?? 0) === d.chunks) &&
+    [...counted.keys()].every((file) => Object.hasOwn(manifest.documents, file));
+}
+
+/** Removes generations (and pointer temp files) that are not CURRENT and that no running writer owns. */
+async function removeAbandonedGenerations(dir: string): Promise<void> {
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  for (const entry of entries) {
+    if (!(entry.startsWith('gen-') || (entry.startsWith(`${POINTER}.`) && entry.endsWith('.tmp')))) continue;
+    // Read again for every entry: another process may have just made its new generation current.
+    if (entry === (await readPointer(dir))) continue;
+    if (!(await isAbandoned(path.join(dir, entry)))) continue;
+    await rm(path.join(dir, entry), { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+async function isAbandoned(entryPath: string): Promise<boolean> {
+  const writer = WRITER.exec(path.basename(entryPath));
+  if (writer && writer[1] === HOST_TAG) return !isRunning(Number(writer[2]));
+  const info = await stat(entryPath).catch(() => null);
+  return info !== null && info.mtimeMs < Date.now() - ABANDONED_AFTER_MS;
+}
+
+/** Whether a process with this id exists (a reused id keeps a leftover until that process ends: harmless). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
