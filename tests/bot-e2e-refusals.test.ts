@@ -128,7 +128,9 @@ describe('the bot where Discord refuses', () => {
   });
 
   it('/reindex outliving its interaction token posts the summary to the channel and stops editing progress', async () => {
-    const { own, slowRuntime } = await slowReindexSetup(400);
+    // Batches of 1.2 s: the reindex takes several seconds, well past the token's 1.5 s. With 400 ms it sometimes
+    // finished in 1.49 s, just before the token expired, and the summary was (rightly) an edit, not a channel post.
+    const { own, slowRuntime } = await slowReindexSetup(1_200);
     const tokenLifetimeMs = 1_500;
     const h = await start({ runtime: slowRuntime, core: own, standIn: { interactionTokenLifetimeMs: tokenLifetimeMs } });
     const sent = h.command('reindex', { user: h.standIn.users.moderator });
