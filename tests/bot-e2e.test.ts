@@ -13,10 +13,11 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InteractionResponseType, MessageFlags, PermissionFlagsBits, type APIApplicationCommandOption, type APIEmbed } from 'discord.js';
 import { answerQuestion, type Answer } from '../src/answer/answer.js';
-import { NOT_IN_CORPUS } from '../src/answer/format-text.js';
+import { formatAnswerText, NOT_IN_CORPUS } from '../src/answer/format-text.js';
 import { openRuntime, type Runtime } from '../src/app/runtime.js';
 import type { CoreSettings } from '../src/app/settings.js';
 import { HELP_TEXT } from '../src/bot/commands/help.js';
+import { renderAnswer } from '../src/bot/render-answer.js';
 import { MENTION_HINT } from '../src/bot/mention-handler.js';
 import { IndexService } from '../src/index/index-service.js';
 import type { RecordedRequest } from './helpers/discord-stand-in.js';
@@ -111,8 +112,8 @@ afterEach(async () => {
 // Helpers
 // ---------------------------------------------------------------------------------------------------------------
 
-const sourceOf = (embed: APIEmbed) => embed.fields?.find((f) => f.name === 'Source')?.value.replace(/^`|`$/g, '');
-const dateOf = (embed: APIEmbed) => embed.fields?.find((f) => f.name === 'Date')?.value;
+/** The article file an embed cites: its footer reads "4 Nov 2024 · 000_x.txt". */
+const fileOf = (embed: APIEmbed) => embed.footer?.text.split(' · ').at(-1);
 
 async function cliAnswer(question: string, k = 3, on: Runtime = runtime): Promise<Answer> {
   return answerQuestion(await on.index.current(), on, question, { k });
@@ -123,19 +124,26 @@ function runtimeWith(index: IndexService, embedder = runtime.embedder): Runtime 
   return { ...runtime, embedder, index };
 }
 
-/** Each embed is the corresponding citation: title, date, source, excerpt with the highlight in bold, score. */
-function expectEmbedsMatch(embeds: APIEmbed[] | undefined, answer: Answer): void {
+/**
+ * Discord received exactly the reply the command line's answer renders to (a reply to a mention does not echo the
+ * question; /ask does), and the command line's readable output shows the same cards: numbers, titles, dates, files
+ * and bold answering sentences.
+ */
+function expectSameAnswerAsCli(body: MessageBody, answer: Answer): void {
   expect(answer.answered).toBe(true);
-  expect(embeds?.map(sourceOf)).toEqual(answer.citations.map((c) => c.source));
+  const showQuestion = !body.message_reference;
+  const expected = renderAnswer(answer, { showQuestion });
+  expect(body.content).toBe(expected.content);
+  expect(body.embeds).toEqual(expected.embeds);
+  expect(body.embeds?.map(fileOf)).toEqual(answer.citations.map((c) => path.basename(c.source)));
+  const cli = formatAnswerText(answer, { showQuestion });
   answer.citations.forEach((c, i) => {
-    const embed = embeds![i];
-    expect(embed.title).toBe(`[${c.n}] ${c.title}`);
-    expect(dateOf(embed)).toBe(c.date ?? 'undated');
-    expect(c.highlight.length).toBeGreaterThan(0);
-    expect(embed.description).toContain(`**${c.highlight}**`);
-    expect(embed.description!.replace(`**${c.highlight}**`, c.highlight)).toBe(c.excerpt);
-    expect(embed.footer?.text).toMatch(new RegExp(`^score ${c.score.toFixed(3).replace('.', '\\.')}\\b`));
-    expect(embed.footer?.text).toContain(answer.model);
+    const embed = body.embeds![i];
+    expect(cli).toContain(`[${c.n}] ${c.title} — ${embed.footer?.text}`);
+    expect(embed.title?.startsWith(`[${c.n}] `)).toBe(true);
+    const bold = /\*\*(.+?)\*\*(?!\*)/.exec(embed.description ?? '')?.[1] ?? '';
+    expect(bold.length).toBeGreaterThan(0);
+    expect(cli).toContain(`**${bold.replace(/\\(.)/g, '$1')}**`);
   });
 }
 
@@ -181,12 +189,15 @@ describe('bot end to end against the Discord stand-in', () => {
     const edit = await h.originalEdit(sent);
     expect(edit.status).toBe(200);
     expect(edit.time).toBeGreaterThanOrEqual(callback.time);
-    expect(edit.body.content).toBe(`**Q:** ${HEZBOLLAH}`);
+    // The answer leads; the question, which Discord does not show for /ask, closes the message.
+    const lines = (edit.body.content ?? '').split('\n');
+    expect(lines[0]).toMatch(/^> .*Hezbollah.* \[1\]$/);
+    expect(lines.at(-1)).toMatch(new RegExp(`^-# asked: ${HEZBOLLAH.replace('?', '\\?')} · `));
     const embeds = edit.body.embeds ?? [];
     expect(embeds.length).toBeGreaterThan(0);
     expect(embeds.length).toBeLessThanOrEqual(3); // the default
-    expect(sourceOf(embeds[0])).toMatch(/(^|\/)corpus\/000_[0-9a-f]+\.txt$/);
-    expectEmbedsMatch(embeds, await cliAnswer(HEZBOLLAH));
+    expect(fileOf(embeds[0])).toMatch(/^000_[0-9a-f]+\.txt$/);
+    expectSameAnswerAsCli(edit.body, await cliAnswer(HEZBOLLAH));
     // Exactly one acknowledgement and one edit: no stray follow-ups.
     expect(h.standIn.requests.filter(isCallback(sent))).toHaveLength(1);
     expect(h.standIn.requests.filter((r) => r.path.startsWith(`/webhooks/${sent.applicationId}/${sent.token}`))).toHaveLength(1);
@@ -198,7 +209,7 @@ describe('bot end to end against the Discord stand-in', () => {
     const sent = h.ask(HEZBOLLAH, { options: { results: 1 } });
     const edit = await h.originalEdit(sent);
     expect(edit.body.embeds).toHaveLength(1);
-    expectEmbedsMatch(edit.body.embeds, await cliAnswer(HEZBOLLAH, 1));
+    expectSameAnswerAsCli(edit.body, await cliAnswer(HEZBOLLAH, 1));
   });
 
   it('answers a mention with a reply to that message, the mention stripped from the question', async () => {
@@ -207,10 +218,11 @@ describe('bot end to end against the Discord stand-in', () => {
     const reply = await h.replyTo(message.id);
     expect(reply.status).toBe(200);
     expect(reply.body.message_reference?.message_id).toBe(message.id);
-    const [qLine] = (reply.body.content ?? '').split('\n');
-    expect(qLine).toBe(`**Q:** ${IRAN}`);
+    // The reply preview already shows the question: the reply leads with the answer and does not repeat it.
+    expect(reply.body.content).toMatch(/^> /);
+    expect(reply.body.content).not.toContain(IRAN);
     expect(reply.body.content).not.toContain('<@');
-    expectEmbedsMatch(reply.body.embeds, await cliAnswer(IRAN));
+    expectSameAnswerAsCli(reply.body, await cliAnswer(IRAN));
     // "typing…" first, then the reply.
     const typing = h.standIn.requests.find((r) => r.method === 'POST' && r.path === `/channels/${h.standIn.channelId}/typing`);
     expect(typing && typing.time <= reply.time).toBe(true);
@@ -282,7 +294,7 @@ describe('bot end to end against the Discord stand-in', () => {
 
     const other = h.ask(HEZBOLLAH, { user: h.standIn.users.moderator });
     expect((await h.callback(other)).body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
-    expectEmbedsMatch((await h.originalEdit(other)).body.embeds, await cliAnswer(HEZBOLLAH));
+    expectSameAnswerAsCli((await h.originalEdit(other)).body, await cliAnswer(HEZBOLLAH));
     await sleep(100);
     expect(h.standIn.requests.some(isOriginalEdit(third))).toBe(false);
   });
@@ -295,7 +307,7 @@ describe('bot end to end against the Discord stand-in', () => {
     // Mentions are markup, not words: stripped, the question is still answered from the right article.
     expect(edit.body.content).not.toContain('@everyone');
     expect(edit.body.content).not.toContain(`<@${h.standIn.users.moderator.id}>`);
-    expectEmbedsMatch(edit.body.embeds, await cliAnswer(HEZBOLLAH));
+    expectSameAnswerAsCli(edit.body, await cliAnswer(HEZBOLLAH));
     const stored = h.standIn.getMessage(h.standIn.getInteraction(sent.id)!.originalMessageId!);
     expect(stored).toMatchObject({ mention_everyone: false, mentions: [], mention_roles: [] });
 
@@ -303,7 +315,7 @@ describe('bot end to end against the Discord stand-in', () => {
     const reply = await h.replyTo(message.id);
     expect(reply.body.content).not.toContain('@everyone');
     expect(reply.body.content).not.toContain(`<@${h.standIn.botUser.id}>`);
-    expectEmbedsMatch(reply.body.embeds, await cliAnswer(HEZBOLLAH));
+    expectSameAnswerAsCli(reply.body, await cliAnswer(HEZBOLLAH));
     // A reply would ping the asker too, unless replied_user is false (checked after every test).
     expect((reply.response as { mentions: unknown[] }).mentions).toEqual([]);
     // The checks after each test do see these messages.
@@ -428,7 +440,7 @@ describe('bot end to end against the Discord stand-in', () => {
     expect(done.body.content).toMatch(/added 0\b/);
     expect(answer.time).toBeLessThan(done.time);
     // …and that answer came from the old index.
-    expectEmbedsMatch(answer.body.embeds, oldAnswer);
+    expectSameAnswerAsCli(answer.body, oldAnswer);
     expect(answer.body.embeds?.some((e) => e.description?.includes('At briefing'))).toBe(false);
 
     const progress = h.standIn.requests.filter(
@@ -445,12 +457,12 @@ describe('bot end to end against the Discord stand-in', () => {
     // The new index is live: the same question now quotes the new text, pings and all — and pings nobody.
     const after = h.ask(HEZBOLLAH);
     const newAnswer = await h.originalEdit(after);
-    expectEmbedsMatch(newAnswer.body.embeds, await cliAnswer(HEZBOLLAH, 3, slowRuntime));
+    expectSameAnswerAsCli(newAnswer.body, await cliAnswer(HEZBOLLAH, 3, slowRuntime));
     expect(newAnswer.body.embeds?.some((e) => e.description?.includes('At briefing'))).toBe(true);
     const bait = h.ask(`${HEZBOLLAH} ${pingBait(h)} @everyone <@123456789012345678>`);
     const baitEdit = await h.originalEdit(bait);
     expect(baitEdit.body.content).not.toContain('@everyone');
-    expectEmbedsMatch(baitEdit.body.embeds, await cliAnswer(HEZBOLLAH, 3, slowRuntime));
+    expectSameAnswerAsCli(baitEdit.body, await cliAnswer(HEZBOLLAH, 3, slowRuntime));
     const crafted = h.ask('What did Hezbollah tell everyone in Beirut to do?');
     const craftedEdit = await h.originalEdit(crafted);
     expect(craftedEdit.body.embeds?.some((e) => e.description?.includes('@everyone'))).toBe(true);
@@ -506,7 +518,7 @@ describe('bot end to end against the Discord stand-in', () => {
 
     const edit = await h.originalEdit(sent, undefined, 10_000);
     expect(edit.time).toBeGreaterThanOrEqual(builtAt);
-    expectEmbedsMatch(edit.body.embeds, await cliAnswer(HEZBOLLAH, 3, runtimeWith(index, slow)));
+    expectSameAnswerAsCli(edit.body, await cliAnswer(HEZBOLLAH, 3, runtimeWith(index, slow)));
     expect((await h.originalEdit(sources, undefined, 10_000)).body.embeds?.[0]?.title).toBe('Sources (5 articles)');
     expect(await indexGeneration(own.indexDir)).not.toBeNull();
   });

@@ -1,28 +1,15 @@
 /**
- * Unit tests of the bot's pure parts: Discord's size limits, the per-user rate limit, configuration, and how an
- * answer is laid out for Discord.
+ * Unit tests of the bot's pure parts: Discord's size limits, the per-user rate limit and configuration. (How an
+ * answer is laid out for Discord: tests/render-answer.test.ts.)
  */
 import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import type { Answer, Citation } from '../src/answer/answer.js';
-import { NOT_IN_CORPUS } from '../src/answer/format-text.js';
 import { ConfigError, loadBotConfig } from '../src/bot/config.js';
 import { fitEmbeds, LIMITS, truncate } from '../src/bot/discord-limits.js';
 import { RateLimiter } from '../src/bot/rate-limiter.js';
-import { renderAnswer } from '../src/bot/render-answer.js';
 import { withoutDiscordMarkup } from '../src/bot/ask-flow.js';
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { boldMarkers, expectWithinLimits, LONE_SURROGATE } from './helpers/discord-limits-check.js';
+import { random } from './helpers/random.js';
 
 const PIECES = ['Lavrov', 'said', 'the', 'ceasefire', ' ', ' ', ' ', '**', '*', '\n', '. ', 'é', '😀', '—', '`', 'x'.repeat(40)];
 
@@ -32,42 +19,6 @@ function randomText(next: () => number, length: number): string {
   return text;
 }
 
-const boldMarkers = (s: string) => s.match(/\*\*/g)?.length ?? 0;
-const codePoints = (s: string) => [...s].length;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Everything Discord checks on a message's embeds (it counts code points; UTF-16 length is never smaller). */
-function expectWithinLimits(embeds: APIEmbed[], inputs?: APIEmbed[]): void {
-  expect(embeds.length).toBeLessThanOrEqual(LIMITS.embeds);
-  let total = 0;
-  for (const [i, e] of embeds.entries()) {
-    const texts: Array<[string | undefined, number]> = [
-      [e.title, LIMITS.title],
-      [e.description, LIMITS.description],
-      [e.footer?.text, LIMITS.footer],
-      [e.author?.name, LIMITS.author],
-      ...(e.fields ?? []).flatMap((f): Array<[string, number]> => [
-        [f.name, LIMITS.fieldName],
-        [f.value, LIMITS.fieldValue],
-      ]),
-    ];
-    expect(e.fields?.length ?? 0).toBeLessThanOrEqual(25);
-    for (const f of e.fields ?? []) {
-      expect(f.name.trim().length).toBeGreaterThan(0); // Discord requires both
-      expect(f.value.trim().length).toBeGreaterThan(0);
-    }
-    for (const [text, max] of texts) {
-      if (text === undefined) continue;
-      expect(text.length).toBeLessThanOrEqual(max);
-      expect(LONE_SURROGATE.test(text)).toBe(false);
-      total += codePoints(text);
-    }
-    // Bold that was balanced stays balanced (random inputs may come unbalanced; they are not repaired).
-    const balancedInput = boldMarkers(inputs?.[i].description ?? '') % 2 === 0;
-    if (e.description !== undefined && balancedInput) expect(boldMarkers(e.description) % 2).toBe(0);
-  }
-  expect(total).toBeLessThanOrEqual(LIMITS.embedTotal);
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -308,72 +259,6 @@ describe('loadBotConfig', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-
-describe('renderAnswer', () => {
-  const citation = (n: number, overrides: Partial<Citation> = {}): Citation => ({
-    n,
-    source: `corpus/00${n}_abc.txt`,
-    title: `Title ${n}`,
-    date: n % 2 ? '2024-11-04' : null,
-    url: null,
-    evidence: [],
-    score: 0.8 - n / 100,
-    excerpt: `First sentence ${n}. Lavrov said the answer ${n}. Last sentence.`,
-    highlight: `Lavrov said the answer ${n}.`,
-    ...overrides,
-  });
-  const answer = (citations: Citation[], question = 'What did Lavrov say?'): Answer => ({
-    question,
-    answered: citations.length > 0,
-    citations,
-    searchedFor: null,
-    asOf: { date: '2024-11-04', articles: 5 },
-    verdict: citations.length > 0 ? 'answered' : 'no-passage-covers',
-    words: [],
-    model: 'glove-sif-100d',
-    ms: 3.2,
-  });
-
-  it('lays out an answered question: the question, then one embed per citation', () => {
-    const a = answer([citation(1), citation(2)]);
-    const rendered = renderAnswer(a);
-    expect(rendered.content).toBe(`**Q:** ${a.question}`);
-    expect(rendered.embeds).toHaveLength(2);
-    rendered.embeds.forEach((e, i) => {
-      const c = a.citations[i];
-      expect(e.title).toBe(`[${c.n}] ${c.title}`);
-      expect(e.description).toBe(c.excerpt.replace(c.highlight, `**${c.highlight}**`));
-      expect(e.fields).toEqual([
-        { name: 'Date', value: c.date ?? 'undated', inline: true },
-        { name: 'Source', value: `\`${c.source}\``, inline: true },
-      ]);
-      expect(e.footer?.text).toBe(`score ${c.score.toFixed(3)} · ${a.model}`);
-    });
-    expect(rendered.embeds[1].fields?.[0].value).toBe('undated');
-  });
-
-  it('says so, without embeds, when nothing answers', () => {
-    const rendered = renderAnswer(answer([], 'What is the price of Bitcoin today?'));
-    expect(rendered.embeds).toEqual([]);
-    expect(rendered.content).toContain('What is the price of Bitcoin today?');
-    expect(rendered.content).toContain(NOT_IN_CORPUS);
-  });
-
-  it('keeps every limit for huge citations and questions, with the bold balanced', () => {
-    const long = (n: number) => 'Lavrov spoke at length about the war in the region. '.repeat(n);
-    const citations = Array.from({ length: 5 }, (_, i) => {
-      const highlight = `Lavrov said answer ${i} ${long(20)}`.trim();
-      return citation(i + 1, { title: long(20), excerpt: `${long(100)} ${highlight} ${long(100)}`, highlight });
-    });
-    const rendered = renderAnswer(answer(citations, `${'why '.repeat(200)}?`));
-    expect(rendered.content.length).toBeLessThanOrEqual(LIMITS.content);
-    expectWithinLimits(rendered.embeds);
-    // The longest question the bot accepts still leaves room for the verdict.
-    const unanswered = renderAnswer(answer([], 'q'.repeat(500)));
-    expect(unanswered.content).toContain(NOT_IN_CORPUS);
-    expect(renderAnswer(answer([], 'q'.repeat(5_000))).content.length).toBeLessThanOrEqual(LIMITS.content);
-  });
-});
 
 describe('withoutDiscordMarkup', () => {
   it('drops user, role and channel mentions and @everyone/@here, keeping the words', () => {

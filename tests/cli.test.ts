@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SNIPPET_CHARS } from '../src/answer/snippet.js';
+import { keepStart } from '../src/text/cut.js';
 import { tempCorpus } from './helpers/seed-runtime.js';
 
 let corpusDir: string;
@@ -22,7 +24,7 @@ function run(script: string, args: string[], input?: string) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const CITATION_KEYS = ['n', 'source', 'title', 'date', 'url', 'score', 'excerpt', 'highlight', 'evidence'];
+const CITATION_KEYS = ['n', 'source', 'title', 'date', 'url', 'score', 'excerpt', 'highlight', 'evidence', 'snippet'];
 
 describe('ask --json', () => {
   it('builds the index when there is none and prints exactly one JSON object of the documented shape', () => {
@@ -46,6 +48,8 @@ describe('ask --json', () => {
       expect(c.date === null || /^\d{4}-\d{2}-\d{2}$/.test(c.date)).toBe(true);
       expect(typeof c.score).toBe('number');
       expect(c.excerpt).toContain(c.highlight);
+      expect(Object.keys(c.snippet)).toEqual(['before', 'answer', 'after']);
+      expect(c.snippet.answer).toBe(keepStart(c.highlight.replace(/\s+/g, ' '), DEFAULT_SNIPPET_CHARS));
     }
     expect(answer.citations.some((c: { excerpt: string }) => /ceasefire/i.test(c.excerpt))).toBe(true);
   });
@@ -65,12 +69,14 @@ describe('ask --json', () => {
     expect(objects.map((o) => o.question)).toEqual([...input.split('\n').slice(0, 5), '', 'What did Lavrov say about a ceasefire?']);
   });
 
-  it('prints a readable answer by default', () => {
+  it('prints a readable answer by default: the answer quoted first, then the cited articles, no score', () => {
     const { code, stdout } = run('src/cli/ask.ts', ['What', 'list', 'did', 'Russia', 'give', 'to', 'Hamas?']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Q: What list did Russia give to Hamas\?/);
-    expect(stdout).toMatch(/\[1\] .+ — 2023-11-12 — .*004_6c860c4a14f93851\.txt \(score 0\.\d{3}\)/);
+    expect(stdout).toMatch(/^> [^\n]*list of names[^\n]* \[1\]\n/);
+    expect(stdout).toMatch(/^\[1\] .+ — 12 Nov 2023 · 004_6c860c4a14f93851\.txt$/m);
     expect(stdout).toMatch(/\*\*[^*]*list of names[^*]*\*\*/);
+    expect(stdout).toMatch(/^asked: What list did Russia give to Hamas\? · as of 4 Nov 2024, 5 articles$/m);
+    expect(stdout).not.toMatch(/score|glove/);
   });
 });
 

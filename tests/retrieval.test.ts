@@ -48,7 +48,7 @@ describe('citations', () => {
     expect(first.title).toBe(doc.title);
     expect(first.excerpt).toContain(first.highlight);
     expect(first.highlight).toMatch(/Hezbollah/);
-    expect(formatAnswerText(answer)).toContain(`**${first.highlight}**`);
+    expect(formatAnswerText(answer)).toContain(`> ${first.highlight} [1]`);
     expect(answer.model).toBe('glove-sif-100d');
     expect(answer.ms).toBeGreaterThan(0);
   });

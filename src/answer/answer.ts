@@ -13,6 +13,7 @@ import { retrieve, type Candidate, type RetrievalMode } from '../search/retrieve
 import { SpellingCorrector } from '../search/spelling.js';
 import { tidyExcerpt } from './excerpt.js';
 import { bestSentence } from './highlight.js';
+import { highlightWithSnippet, type Snippet } from './snippet.js';
 
 export interface Citation {
   n: number;
@@ -29,6 +30,8 @@ export interface Citation {
   highlight: string;
   /** How the passage expresses each question word (exact, spelling, synonym, related), for explanations. */
   evidence: Array<Pick<TermMatch, 'word' | 'matched' | 'kind'>>;
+  /** What a reader is shown: the highlight with at most a sentence of context each side, a few hundred characters. */
+  snippet: Snippet;
 }
 
 /** What `ask` prints and what the bot shows: one shape for every front end. */
@@ -118,7 +121,7 @@ export async function answerQuestion(
       url: doc.url,
       score: Math.round(candidate.cosine * 1000) / 1000,
       excerpt,
-      highlight: bestSentence(snapshot, candidate.chunk, query),
+      ...highlightWithSnippet(excerpt, bestSentence(snapshot, candidate.chunk, query)),
       evidence: candidate.evidence.matches.map(({ word, matched, kind }) => ({ word, matched, kind })),
     };
   });

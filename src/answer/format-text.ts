@@ -1,30 +1,174 @@
+import path from 'node:path';
 import type { Answer, Citation } from './answer.js';
+import { keepStart } from '../text/cut.js';
+import { DEFAULT_SNIPPET_CHARS, snippetOf, type Snippet } from './snippet.js';
 
-export const NOT_IN_CORPUS = 'Nothing in the corpus answers this question.';
+export const NOT_IN_CORPUS = 'Nothing in the articles answers this question.';
 
-/** The excerpt with its best sentence in bold (Markdown, which Discord renders and a terminal reads fine). */
-export function markHighlight(citation: Pick<Citation, 'excerpt' | 'highlight'>): string {
-  const { excerpt, highlight } = citation;
-  const at = highlight ? excerpt.indexOf(highlight) : -1;
-  if (at < 0) return excerpt;
-  return `${excerpt.slice(0, at)}**${highlight}**${excerpt.slice(at + highlight.length)}`;
+/**
+ * About what a desktop Discord window shows without scrolling, and what a reader takes in at a glance: an answer
+ * longer than this reads as a wall of text.
+ */
+export const READING_BUDGET_CHARS = 1200;
+/** Snippets shrink no further than a typical news sentence (the seeds' median is about 175 characters). */
+const MIN_SNIPPET_CHARS = 140;
+const SNIPPET_STEP_CHARS = 20;
+/** The question and the searched words are echoed in the closing line, never at length. */
+const ECHO_MAX_CHARS = 100;
+
+export interface LayoutOptions {
+  /**
+   * Echo the question in the closing line: for /ask and the command line, where nothing else shows it (Discord
+   * shows "used /ask" above the reply, not the question). A mention reply has the question in its reply preview.
+   */
+  showQuestion?: boolean;
+  /** Characters of text the whole answer aims to stay within (see READING_BUDGET_CHARS). */
+  readingBudget?: number;
 }
 
-/** "Title — 2023-12-28 — corpus/002.txt": how every front end names a source. */
-export function citationHeading(citation: Citation): string {
-  return [citation.title, citation.date ?? 'undated', citation.source].join(' — ');
+/** One quoted answering sentence at the top of an answer. */
+export interface Quote {
+  n: number;
+  text: string;
 }
 
-/** The readable answer `ask` prints. */
-export function formatAnswerText(answer: Answer): string {
-  const lines = [`Q: ${answer.question}`, ''];
-  if (!answer.answered) {
-    lines.push(NOT_IN_CORPUS);
-    return lines.join('\n');
+/** What a reader is shown of one citation. */
+export interface Card {
+  n: number;
+  title: string;
+  /** The article's http(s) address, or null. */
+  url: string | null;
+  /** "4 Nov 2024", or "undated". */
+  date: string;
+  /** The article's file name, without its folder. */
+  file: string;
+  snippet: Snippet;
+}
+
+/**
+ * One layout for every front end: the answering sentences quoted first, then one card per citation, then a closing
+ * line saying what was asked and searched and how fresh the articles are. The command line prints it as text and
+ * the bot sends it as a Discord message; both show the same quotes, snippets and numbers.
+ */
+export interface AnswerLayout {
+  answered: boolean;
+  quotes: Quote[];
+  cards: Card[];
+  /** Short facts for the closing line, in order: what was asked, what was searched for, as of when. */
+  closing: string[];
+}
+
+/**
+ * Lays out an answer within the reading budget. Every citation keeps its card, and the best one its quote. What
+ * gives way, in order: quotes of later citations (their sentence is in bold on their card anyway), then context
+ * around the answering sentences, then the cards' answering sentences, cut at word boundaries down to
+ * MIN_SNIPPET_CHARS (the quote above still shows the best one whole).
+ */
+export function layoutAnswer(answer: Answer, options: LayoutOptions = {}): AnswerLayout {
+  const budget = options.readingBudget ?? READING_BUDGET_CHARS;
+  const closing = closingFacts(answer, options.showQuestion ?? false);
+  if (!answer.answered) return { answered: false, quotes: [], cards: [], closing };
+
+  const cardsWith = (snippet: (c: Citation) => Snippet) => answer.citations.map((c) => card(c, snippet(c)));
+  const quotesOf = (count: number) => answer.citations.slice(0, count).map((c) => ({ n: c.n, text: c.snippet.answer }));
+
+  let cards = cardsWith((c) => c.snippet);
+  for (let count = answer.citations.length; count >= 1; count--) {
+    const layout = { answered: true, quotes: quotesOf(count), cards, closing };
+    if (layoutSize(layout) <= budget) return layout;
   }
-  for (const c of answer.citations) {
-    lines.push(`[${c.n}] ${citationHeading(c)} (score ${c.score.toFixed(3)})`);
-    lines.push(...markHighlight(c).split('\n').map((l) => `    ${l}`), '');
+  // Then context, and at last the answering sentences themselves, shorten together, at word boundaries.
+  const quotes = quotesOf(1);
+  for (let chars = DEFAULT_SNIPPET_CHARS - SNIPPET_STEP_CHARS; chars >= MIN_SNIPPET_CHARS; chars -= SNIPPET_STEP_CHARS) {
+    cards = cardsWith((c) => snippetOf(c.excerpt, c.highlight, chars));
+    if (layoutSize({ answered: true, quotes, cards, closing }) <= budget) break;
   }
-  return lines.join('\n').trimEnd();
+  return { answered: true, quotes, cards, closing };
+}
+
+/** Characters a reader sees, markup aside: what the reading budget counts. */
+export function layoutSize(layout: AnswerLayout): number {
+  const quotes = layout.quotes.reduce((n, q) => n + q.text.length + marker(q.n).length + 1, 0);
+  const cards = layout.cards.reduce((n, c) => n + cardHeading(c).length + cardSource(c).length + snippetText(c.snippet).length, 0);
+  return quotes + cards + closingLine(layout).length + (layout.answered ? 0 : NOT_IN_CORPUS.length);
+}
+
+export function marker(n: number): string {
+  return `[${n}]`;
+}
+
+/** "[1] Title": the card's heading, numbered as its quote is. */
+export function cardHeading(card: Pick<Card, 'n' | 'title'>): string {
+  return `${marker(card.n)} ${card.title}`;
+}
+
+/** "4 Nov 2024 · 000_x.txt": where a card's text comes from. */
+export function cardSource(card: Pick<Card, 'date' | 'file'>): string {
+  return `${card.date} · ${card.file}`;
+}
+
+export function snippetText(snippet: Snippet): string {
+  return `${snippet.before}${snippet.answer}${snippet.after}`;
+}
+
+/** The snippet with its answering sentence in bold (Markdown, which Discord renders and a terminal reads fine). */
+export function markSnippet(snippet: Snippet, escape: (text: string) => string = (t) => t): string {
+  const answer = snippet.answer ? `**${escape(snippet.answer)}**` : '';
+  return `${escape(snippet.before)}${answer}${escape(snippet.after)}`;
+}
+
+export function closingLine(layout: Pick<AnswerLayout, 'closing'>): string {
+  return layout.closing.join(' · ');
+}
+
+/** "4 Nov 2024": day, short month and year read the same everywhere, unlike 11/04/2024. */
+export function readableDate(isoDate: string | null): string {
+  if (!isoDate) return 'undated';
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${isoDate}T00:00:00Z`),
+  );
+}
+
+/** The readable answer `ask` prints: the same layout as the bot's message, as plain text. */
+export function formatAnswerText(answer: Answer, options: LayoutOptions = { showQuestion: true }): string {
+  const layout = layoutAnswer(answer, options);
+  const lines: string[] = [];
+  if (!layout.answered) lines.push(NOT_IN_CORPUS, '');
+  for (const q of layout.quotes) lines.push(`> ${q.text} ${marker(q.n)}`);
+  if (layout.quotes.length) lines.push('');
+  for (const c of layout.cards) {
+    lines.push(`${cardHeading(c)} — ${cardSource(c)}`);
+    if (c.url) lines.push(`    ${c.url}`);
+    lines.push(`    ${markSnippet(c.snippet)}`, '');
+  }
+  lines.push(closingLine(layout));
+  return lines.join('\n');
+}
+
+function card(citation: Citation, snippet: Snippet): Card {
+  return {
+    n: citation.n,
+    title: citation.title,
+    url: webAddress(citation.url),
+    date: readableDate(citation.date),
+    file: path.posix.basename(citation.source),
+    snippet,
+  };
+}
+
+/** Only an http(s) address is a link a reader can open (and the only kind Discord accepts as an embed's url). */
+function webAddress(url: string | null): string | null {
+  if (!url || !URL.canParse(url)) return null;
+  const parsed = new URL(url);
+  return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
+}
+
+function closingFacts(answer: Answer, showQuestion: boolean): string[] {
+  const facts: string[] = [];
+  if (showQuestion) facts.push(`asked: ${keepStart(answer.question, ECHO_MAX_CHARS)}`);
+  if (answer.searchedFor) facts.push(`searched for: ${keepStart(answer.searchedFor, ECHO_MAX_CHARS)}`);
+  const { date, articles } = answer.asOf;
+  const count = `${articles} article${articles === 1 ? '' : 's'}`;
+  facts.push(date ? `as of ${readableDate(date)}, ${count}` : count);
+  return facts;
 }

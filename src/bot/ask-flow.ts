@@ -1,4 +1,5 @@
 import { answerQuestion, DEFAULT_K } from '../answer/answer.js';
+import type { LayoutOptions } from '../answer/format-text.js';
 import { QuestionError, validateQuestion } from '../answer/question.js';
 import type { BotContext } from './context.js';
 import { neutraliseMassMentions } from './mass-mentions.js';
@@ -40,9 +41,11 @@ export function withoutDiscordMarkup(text: string): string {
 }
 
 /** The answer `npm run ask` would print, rendered for Discord. */
-export async function answerForDiscord(context: BotContext, question: string, k = DEFAULT_K): Promise<DiscordAnswer> {
+export async function answerForDiscord(context: BotContext, question: string, k = DEFAULT_K, layout: LayoutOptions = {}): Promise<DiscordAnswer> {
   const snapshot = await context.runtime.index.current();
   const answer = await answerQuestion(snapshot, context.runtime, question, { k });
-  context.logger.info({ question, answered: answer.answered, citations: answer.citations.map((c) => c.source), ms: answer.ms }, 'answered');
-  return renderAnswer(answer);
+  // Scores and the model are for whoever reads the log, not for members.
+  const citations = answer.citations.map((c) => ({ source: c.source, score: c.score }));
+  context.logger.info({ question, answered: answer.answered, citations, model: answer.model, ms: answer.ms }, 'answered');
+  return renderAnswer(answer, layout);
 }

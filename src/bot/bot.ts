@@ -32,7 +32,7 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
-const FAILURE_MESSAGE = 'Sorry, something went wrong answering that. The details are in the bot’s log.';
+const FAILURE_MESSAGE = 'Sorry, something went wrong answering that; please try again later.';
 
 /** Discord closed the gateway for good while the bot was connecting; `code` says why (4004 bad token, 4014 intent). */
 export class GatewayClosedError extends Error {

@@ -18,6 +18,9 @@ export interface BotConfig {
 const SNOWFLAKE = /^\d{17,20}$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+/** Discord members' questions are shorter than the command line's: a chat message, not a pasted paragraph. */
+export const MAX_QUESTION_CHARS = 500;
+
 export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
   const token = env.DISCORD_TOKEN?.trim();
   if (!token) throw new ConfigError('DISCORD_TOKEN is not set: put the bot token from the Discord developer portal in .env (see .env.example).');
@@ -33,7 +36,7 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
       questions: wholeNumber(env, 'RATE_LIMIT_QUESTIONS', 5, 1, 1000),
       windowSeconds: wholeNumber(env, 'RATE_LIMIT_WINDOW_SECONDS', 30, 1, 86_400),
     },
-    maxQuestionChars: 500,
+    maxQuestionChars: MAX_QUESTION_CHARS,
     logLevel,
     core: coreSettingsFromEnv(env),
   };

@@ -1,4 +1,3 @@
-import { eng as englishStopWords } from 'stopword';
 import { parse as parseYaml } from 'yaml';
 import { keepStart, oneLine } from '../text/cut.js';
 
@@ -21,8 +20,6 @@ const TITLE_MAX_CHARS = 80;
 const TITLE_MIN_CLAUSE_CHARS = 40;
 /** The last clause boundary that still fits: a comma, semicolon, colon or dash followed by a space. */
 const CLAUSE_END = /[,;:–—](?= )(?!.*[,;:–—] )/;
-/** Words a cut title must not end on: "…the ongoing conflict in the" says less than "…the ongoing conflict". */
-const FUNCTION_WORDS = new Set<string>(englishStopWords);
 
 // Wire copy (e.g. MENAFN) starts with "date 2024-11-04 (MENAFN) " glued to the first sentence.
 const WIRE_DATE_PREFIX = /^\s*date\s+(\d{4}-\d{2}-\d{2})\s*(?:\([^)\n]{1,40}\)\s*)?/i;
@@ -137,8 +134,7 @@ export function normaliseDate(value: string): string | null {
 
 /**
  * Without a headline, the first sentence stands in for one: whole when it is short, else its opening clause when
- * that is long enough to say something, else its first words, ending on a word that carries meaning rather than
- * "…conflict in the…", with an ellipsis to show it was cut.
+ * that is long enough to say something, else its first words with an ellipsis to show it was cut.
  */
 function titleFromBody(body: string, fileName: string): string {
   const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
@@ -148,7 +144,5 @@ function titleFromBody(body: string, fileName: string): string {
   if (sentence.length <= TITLE_MAX_CHARS) return sentence;
   const clause = CLAUSE_END.exec(sentence.slice(0, TITLE_MAX_CHARS + 1));
   if (clause && clause.index >= TITLE_MIN_CLAUSE_CHARS) return sentence.slice(0, clause.index);
-  const words = keepStart(sentence, TITLE_MAX_CHARS).slice(0, -1).split(' ');
-  while (words.length > 1 && FUNCTION_WORDS.has(words[words.length - 1].toLowerCase())) words.pop();
-  return `${words.join(' ').replace(/[,;:–—-]+$/, '')}…`;
+  return keepStart(sentence, TITLE_MAX_CHARS);
 }

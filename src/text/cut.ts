@@ -1,18 +1,26 @@
+import { eng as englishStopWords } from 'stopword';
+
 /** Shortening text for people to read: at word boundaries, with an ellipsis saying that something was left out. */
 
 const ELLIPSIS = '…';
+/** Words a cut must not end on: "…the ongoing conflict in the…" says less than "…the ongoing conflict…". */
+const FUNCTION_WORDS = new Set<string>(englishStopWords);
 
 /**
- * The start of `text` in at most `max` characters: whole words, then "…". A single word longer than `max` is cut
- * inside, but never between the two halves of a surrogate pair (an emoji alone is one character to a reader).
+ * The start of `text` in at most `max` characters: whole words, the last one carrying meaning, then "…". A single
+ * word longer than `max` is cut inside, but never between the two halves of a surrogate pair (an emoji alone is one
+ * character to a reader).
  */
 export function keepStart(text: string, max: number): string {
   if (text.length <= max) return text;
   if (max < 1) return '';
   const room = text.slice(0, max - 1);
-  const space = room.search(/\s\S*$/);
-  const kept = space > 0 ? room.slice(0, space) : withoutLoneHighSurrogate(room);
-  return `${kept.replace(/[\s,;:–—-]+$/, '')}${ELLIPSIS}`;
+  const lastBreak = room.search(/\s\S*$/);
+  if (lastBreak <= 0) return `${withoutLoneHighSurrogate(room)}${ELLIPSIS}`;
+  // The word the cut went through is dropped, then any function words it leaves at the end.
+  const words = room.slice(0, lastBreak).trim().split(/\s+/);
+  while (words.length > 1 && FUNCTION_WORDS.has(words[words.length - 1].toLowerCase())) words.pop();
+  return `${words.join(' ').replace(/[,;:–—-]+$/, '')}${ELLIPSIS}`;
 }
 
 /** The end of `text` in at most `max` characters: "…", then whole words. */

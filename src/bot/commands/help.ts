@@ -2,14 +2,14 @@ import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { NO_PINGS, type BotCommand } from '../context.js';
 
 export const HELP_TEXT = [
-  'I answer questions from this server’s collection of news articles, quoting the passages that answer them.',
+  'I answer questions from this server’s collection of news articles by quoting the sentences that answer them.',
   '',
-  '• `/ask question:<your question>` — up to 3 cited excerpts (set `results` for 1–5).',
+  '• `/ask question:<your question>` — the answer, quoted, with up to 3 sources (set `results` for 1–5).',
   '• Mention me with a question: `@me what did Lavrov say about a ceasefire?`',
   '• `/sources` — the articles I know.',
   '• `/reindex` — moderators: re-read the articles after they change.',
   '',
-  'Every excerpt is quoted from an article, with its title, date and file; the sentence that best answers you is in bold. If no article answers, I say so rather than guess.',
+  'Each source shows the article’s title, date and file and a few lines from it, the answering sentence in bold. Only articles that answer are shown; if none does, I say so rather than guess.',
 ].join('\n');
 
 export const helpCommand: BotCommand = {
