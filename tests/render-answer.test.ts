@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Answer, Citation } from '../src/answer/answer.js';
-import { formatAnswerText, layoutAnswer, layoutSize, NOT_IN_CORPUS, READING_BUDGET_CHARS } from '../src/answer/format-text.js';
+import { formatAnswerText, layoutAnswer, layoutSize, NOT_IN_CORPUS, READING_BUDGET_CHARS, snippetText } from '../src/answer/format-text.js';
 import { snippetOf } from '../src/answer/snippet.js';
 import { LIMITS } from '../src/bot/discord-limits.js';
 import { CUT_NOTE, renderAnswer } from '../src/bot/render-answer.js';
@@ -111,7 +111,7 @@ describe('renderAnswer', () => {
     expect(boldMarkers(embeds[0].description!.replace(/\\\*\\\*/g, ''))).toBe(2);
   });
 
-  it('gives way to the reading budget: later quotes first, then context, then the cards’ sentences', () => {
+  it('gives way to the reading budget: later quotes, then the quoted card’s snippet, then the others’', () => {
     const long = (n: number) => `Lavrov said ${'that the talks would go on for a long time '.repeat(4)}number ${n}.`;
     const context = 'Context came first here.';
     const title = 'A title as long as a derived title may be, eighty characters or thereabouts…';
@@ -126,13 +126,14 @@ describe('renderAnswer', () => {
     expect(middle.quotes.length).toBeLessThan(3);
     expect(contextChars(middle)).toBe(contextChars(full));
 
-    // Then context shrinks; every answering sentence stays whole, and the best one is still quoted.
+    // Then the snippet of the card the lead quotes shrinks; the other cards keep their sentence and context.
     const tight = layoutAnswer(answer(many));
     expect(layoutSize(full)).toBeGreaterThan(READING_BUDGET_CHARS);
     expect(layoutSize(tight)).toBeLessThanOrEqual(READING_BUDGET_CHARS);
-    expect(tight.quotes).toEqual([{ n: 1, text: long(1) }]);
+    expect(tight.quotes).toEqual([{ n: 1, text: long(1) }]); // the best answer stays whole in the lead
     expect(tight.cards.map((c) => c.n)).toEqual([1, 2, 3]); // every citation keeps its card
-    expect(tight.cards.map((c) => c.snippet.answer)).toEqual([long(1), long(2), long(3)]);
+    expect(snippetText(tight.cards[0].snippet).length).toBeLessThan(snippetText(full.cards[0].snippet).length);
+    expect(tight.cards.slice(1)).toEqual(full.cards.slice(1));
     expect(contextChars(tight)).toBeLessThan(contextChars(middle));
 
     // Last, the cards' sentences are cut at word boundaries; the lead still quotes the best one whole.

@@ -60,28 +60,32 @@ export interface AnswerLayout {
 
 /**
  * Lays out an answer within the reading budget. Every citation keeps its card, and the best one its quote. What
- * gives way, in order: quotes of later citations (their sentence is in bold on their card anyway), then context
- * around the answering sentences, then the cards' answering sentences, cut at word boundaries down to
- * MIN_SNIPPET_CHARS (the quote above still shows the best one whole).
+ * gives way, in order: quotes of later citations (their sentence is in bold on their card anyway), then the
+ * snippet of the quoted citation's card (the lead shows its sentence whole), then the other snippets: context
+ * first, then the sentences themselves, cut at word boundaries down to MIN_SNIPPET_CHARS.
  */
 export function layoutAnswer(answer: Answer, options: LayoutOptions = {}): AnswerLayout {
   const budget = options.readingBudget ?? READING_BUDGET_CHARS;
   const closing = closingFacts(answer, options.showQuestion ?? false);
   if (!answer.answered) return { answered: false, quotes: [], cards: [], closing };
 
-  const cardsWith = (snippet: (c: Citation) => Snippet) => answer.citations.map((c) => card(c, snippet(c)));
   const quotesOf = (count: number) => answer.citations.slice(0, count).map((c) => ({ n: c.n, text: c.snippet.answer }));
 
-  let cards = cardsWith((c) => c.snippet);
+  let cards = answer.citations.map((c) => card(c, c.snippet));
   for (let count = answer.citations.length; count >= 1; count--) {
     const layout = { answered: true, quotes: quotesOf(count), cards, closing };
     if (layoutSize(layout) <= budget) return layout;
   }
-  // Then context, and at last the answering sentences themselves, shorten together, at word boundaries.
+  // Then snippets shorten, context first and at last the sentences themselves, at word boundaries: first the
+  // card whose sentence the lead quotes whole, then the others.
   const quotes = quotesOf(1);
-  for (let chars = DEFAULT_SNIPPET_CHARS - SNIPPET_STEP_CHARS; chars >= MIN_SNIPPET_CHARS; chars -= SNIPPET_STEP_CHARS) {
-    cards = cardsWith((c) => snippetOf(c.excerpt, c.highlight, chars));
-    if (layoutSize({ answered: true, quotes, cards, closing }) <= budget) break;
+  const chars = answer.citations.map(() => DEFAULT_SNIPPET_CHARS);
+  for (const group of [[0], answer.citations.slice(1).map((_, i) => i + 1)]) {
+    for (let size = DEFAULT_SNIPPET_CHARS - SNIPPET_STEP_CHARS; size >= MIN_SNIPPET_CHARS; size -= SNIPPET_STEP_CHARS) {
+      for (const i of group) chars[i] = size;
+      cards = answer.citations.map((c, i) => card(c, snippetOf(c.excerpt, c.highlight, chars[i])));
+      if (layoutSize({ answered: true, quotes, cards, closing }) <= budget) return { answered: true, quotes, cards, closing };
+    }
   }
   return { answered: true, quotes, cards, closing };
 }
