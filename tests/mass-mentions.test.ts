@@ -56,7 +56,7 @@ describe('@everyone and @here in questions', () => {
       const check = checkQuestion(context, 'user', raw);
       if (!check.ok) throw new Error(`refused: ${raw}`);
       expect(check.question, raw).not.toMatch(RAW_MASS_MENTION);
-      expect(renderAnswer(unanswered(check.question)).content, raw).not.toMatch(RAW_MASS_MENTION);
+      expect(renderAnswer(unanswered(check.question), { showQuestion: true }).content, raw).not.toMatch(RAW_MASS_MENTION);
       // Only zero-width spaces were added: the words and the rest of the question are as they were.
       expect(check.question.replace(ZERO_WIDTH_SPACE, ''), raw).toBe(validateQuestion(withoutDiscordMarkup(raw), 500).replace(ZERO_WIDTH_SPACE, ''));
       if (check.question !== validateQuestion(withoutDiscordMarkup(raw), 500)) neutralised += 1;
@@ -99,11 +99,13 @@ describe('@everyone and @here echoed by the running bot', () => {
   it('never reach Discord raw, from /ask or from a mention', async () => {
     const question = 'x@everyone (@here) *@everyone* What did Lavrov say about Hezbollah?';
     const edit = await harness.originalEdit(harness.ask(question));
-    expect(edit.body.content).toMatch(/^\*\*Q:\*\* x@\u200beveryone \(@\u200bhere\) \*@\u200beveryone\* What did Lavrov/);
+    // /ask echoes the question in its closing line (escaped: the asterisks are the user's, not formatting).
+    expect(edit.body.content).toMatch(/\n-# asked: x@\u200beveryone \(@\u200bhere\) \\\*@\u200beveryone\\\* What did Lavrov/);
     expect(edit.body.content).not.toMatch(RAW_MASS_MENTION);
     const message = harness.mention(question);
     const reply = await harness.replyTo(message.id);
     expect(reply.body.content).not.toMatch(RAW_MASS_MENTION);
-    expect(reply.body.content).toContain('x@\u200beveryone');
+    // A mention reply does not repeat the question: Discord's reply preview shows it.
+    expect(reply.body.content).not.toContain('everyone');
   });
 });

@@ -145,7 +145,7 @@ describe('renderAnswer', () => {
     }
   });
 
-  it('keeps every Discord limit for huge titles, excerpts and questions, 1 to 5 citations, and says what it cut', () => {
+  it('keeps every Discord limit for huge titles, excerpts and questions, 1 to 5 citations', () => {
     const long = (n: number) => 'Lavrov spoke at length about the war in the region. '.repeat(n);
     for (let k = 1; k <= 5; k++) {
       const citations = Array.from({ length: k }, (_, i) => {
@@ -156,12 +156,23 @@ describe('renderAnswer', () => {
         const rendered = renderAnswer(answer(citations, { question: 'why '.repeat(125).trim(), searchedFor: 'word '.repeat(100) }), { showQuestion });
         expectMessageWithinLimits(rendered);
         expect(rendered.embeds).toHaveLength(k);
-        // Titles over 256 characters were shortened for Discord, and the message says so.
-        expect(rendered.content.split('\n').at(-1)).toContain(CUT_NOTE);
+        rendered.embeds.forEach((e) => expect(e.title!.length).toBeLessThanOrEqual('[5] '.length + 80));
+        // The layout's own bounds kept it within Discord's limits: nothing was cut for them.
+        expect(rendered.content).not.toContain(CUT_NOTE);
       }
     }
-    expect(renderAnswer(answer([citation(1)])).content).not.toContain(CUT_NOTE);
     expect(renderAnswer(answer([], { question: 'q'.repeat(5_000) }), { showQuestion: true }).content.length).toBeLessThanOrEqual(LIMITS.content);
+  });
+
+  it('says in its closing line when Discord’s limits cut something, and only then', () => {
+    // A snippet far over the layout's own budget (made with another budget) meets Discord's 4,096-character limit.
+    const huge = 'Lavrov spoke at length about the war. '.repeat(200);
+    const over = { ...citation(1), excerpt: huge, highlight: huge, snippet: snippetOf(huge, huge, 10_000) };
+    const rendered = renderAnswer(answer([over]));
+    expectMessageWithinLimits(rendered);
+    expect(rendered.embeds[0].description!.length).toBeLessThanOrEqual(LIMITS.description);
+    expect(rendered.content.split('\n').at(-1)).toBe(`-# as of 4 Nov 2024, 5 articles · ${CUT_NOTE}`);
+    expect(renderAnswer(answer([citation(1)])).content).not.toContain(CUT_NOTE);
   });
 
   it('measures what a reader sees, markup aside', () => {

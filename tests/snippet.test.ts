@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SNIPPET_CHARS, snippetOf, type Snippet } from '../src/answer/snippet.js';
-import { keepEnd, keepStart } from '../src/text/cut.js';
+import { loadCorpus } from '../src/corpus/loader.js';
+import { keepEnd, keepStart, shortTitle } from '../src/text/cut.js';
 import { LONE_SURROGATE } from './helpers/discord-limits-check.js';
 import { random } from './helpers/random.js';
 
@@ -41,6 +42,30 @@ describe('keepStart / keepEnd', () => {
       expect(LONE_SURROGATE.test(keepEnd(word, max))).toBe(false);
       expect(keepStart(word, max).length).toBeLessThanOrEqual(max);
     }
+  });
+});
+
+describe('shortTitle', () => {
+  it('shortens the seeds’ titles to at most 80 characters: a first clause, or whole words ending on a content word', async () => {
+    const { documents } = await loadCorpus('corpus');
+    expect(documents.map((d) => shortTitle(d.title))).toEqual([
+      // No headline: the first sentence, which the loader cut at 120 characters.
+      'Russian Foreign Sergey Lavrov has asserted that the ongoing conflict…',
+      // A headline a little over the limit.
+      'Lavrov: US Military Buildup in the Middle East will lead to a tightening…',
+      'Lavrov Advocates Breaking the Cycle of Violence in the Palestinian-Israeli…',
+      'Russian Foreign Minister Sergey Lavrov affirmed that Moscow sees it as a top…',
+      // A first clause long enough to stand for the article is taken whole.
+      'Russia has expressed its concerns regarding Israel’s bombardment of Gaza',
+    ]);
+  });
+
+  it('keeps short titles and cuts any other within the limit', () => {
+    expect(shortTitle('A short headline')).toBe('A short headline');
+    expect(shortTitle(`In his remarks, ${'the minister spoke about '.repeat(5)}peace`)).toBe('In his remarks, the minister spoke about the minister spoke about the minister…');
+    expect(shortTitle(`${'word '.repeat(30)}end`)).toBe(`${'word '.repeat(15).trim()}…`);
+    expect(shortTitle('x'.repeat(200))).toBe(`${'x'.repeat(79)}…`);
+    for (let max = 10; max < 120; max++) expect(shortTitle(`${'Lavrov said, in Moscow today, '.repeat(8)}`, max).length).toBeLessThanOrEqual(max);
   });
 });
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Answer, Citation } from './answer.js';
-import { keepStart } from '../text/cut.js';
+import { keepStart, shortTitle } from '../text/cut.js';
 import { DEFAULT_SNIPPET_CHARS, snippetOf, type Snippet } from './snippet.js';
 
 export const NOT_IN_CORPUS = 'Nothing in the articles answers this question.';
@@ -35,6 +35,7 @@ export interface Quote {
 /** What a reader is shown of one citation. */
 export interface Card {
   n: number;
+  /** The article's title, at most 80 characters (see shortTitle). */
   title: string;
   /** The article's http(s) address, or null. */
   url: string | null;
@@ -152,7 +153,7 @@ export function formatAnswerText(answer: Answer, options: LayoutOptions = { show
 function card(citation: Citation, snippet: Snippet): Card {
   return {
     n: citation.n,
-    title: citation.title,
+    title: shortTitle(citation.title),
     url: webAddress(citation.url),
     date: readableDate(citation.date),
     file: path.posix.basename(citation.source),

@@ -51,11 +51,16 @@ export function renderAnswer(answer: Answer, options: LayoutOptions = {}): Disco
 
   const lead = layout.answered ? layout.quotes.map((q) => `> ${escape(q.text)} ${marker(q.n)}`) : [NOT_IN_CORPUS];
   const closing = () => `-# ${escape(closingLine(layout))}${cut ? ` · ${CUT_NOTE}` : ''}`;
-  // Later quotes go first: each is also in bold on its own embed.
-  while (lead.length > 1 && [...lead, closing()].join('\n').length > LIMITS.content) {
+  // Later quotes go first: each is also in bold on its own embed. The closing line is bounded (echoes are cut to
+  // 100 characters), so what is left to cut is the first quote itself.
+  const fits = () => [...lead, closing()].join('\n').length <= LIMITS.content;
+  while (!fits() && lead.length > 1) {
     lead.pop();
     cut = true;
   }
-  // One quote and the closing line are bounded (snippet and echo lengths); the cut is only a safety net.
-  return { content: truncate([...lead, closing()].join('\n'), LIMITS.content), embeds: fitted };
+  if (!fits()) {
+    cut = true;
+    lead[0] = truncate(lead[0], LIMITS.content - closing().length - 1);
+  }
+  return { content: [...lead, closing()].join('\n'), embeds: fitted };
 }

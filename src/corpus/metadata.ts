@@ -1,5 +1,4 @@
 import { parse as parseYaml } from 'yaml';
-import { keepStart, oneLine } from '../text/cut.js';
 
 /** Title, date and body derived from one article's raw text. */
 export interface ArticleMetadata {
@@ -14,12 +13,7 @@ const MONTHS = [
   'july', 'august', 'september', 'october', 'november', 'december',
 ];
 const MONTH = `(${MONTHS.join('|')})`;
-/** A title is read at a glance, in one line of a Discord embed or a list of sources. */
-const TITLE_MAX_CHARS = 80;
-/** A clause shorter than this ("In his remarks") says too little to stand for the article. */
-const TITLE_MIN_CLAUSE_CHARS = 40;
-/** The last clause boundary that still fits: a comma, semicolon, colon or dash followed by a space. */
-const CLAUSE_END = /[,;:–—](?= )(?!.*[,;:–—] )/;
+const TITLE_MAX_CHARS = 120;
 
 // Wire copy (e.g. MENAFN) starts with "date 2024-11-04 (MENAFN) " glued to the first sentence.
 const WIRE_DATE_PREFIX = /^\s*date\s+(\d{4}-\d{2}-\d{2})\s*(?:\([^)\n]{1,40}\)\s*)?/i;
@@ -132,17 +126,13 @@ export function normaliseDate(value: string): string | null {
   return asDate.toISOString().slice(0, 10);
 }
 
-/**
- * Without a headline, the first sentence stands in for one: whole when it is short, else its opening clause when
- * that is long enough to say something, else its first words with an ellipsis to show it was cut.
- */
+/** Without a headline, the first sentence stands in for one, shortened at a word boundary. */
 function titleFromBody(body: string, fileName: string): string {
   const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
   const first = segmenter.segment(body)[Symbol.iterator]().next();
-  const sentence = first.done ? '' : oneLine(first.value.segment).replace(/[.!?]$/, '');
+  const sentence = first.done ? '' : first.value.segment.replace(/\s+/g, ' ').trim().replace(/[.!?]$/, '');
   if (!sentence) return fileName;
   if (sentence.length <= TITLE_MAX_CHARS) return sentence;
-  const clause = CLAUSE_END.exec(sentence.slice(0, TITLE_MAX_CHARS + 1));
-  if (clause && clause.index >= TITLE_MIN_CLAUSE_CHARS) return sentence.slice(0, clause.index);
-  return keepStart(sentence, TITLE_MAX_CHARS);
+  const cut = sentence.slice(0, TITLE_MAX_CHARS);
+  return `${cut.slice(0, cut.lastIndexOf(' ')).replace(/[,;:]$/, '')}…`;
 }

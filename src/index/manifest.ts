@@ -3,9 +3,8 @@ import { z } from 'zod';
 import type { ChunkingOptions } from '../chunk/chunker.js';
 
 // 2: keyword index terms are Porter-stemmed. 3: chunks carry their sentence spans. 4: function words (why, does,
-// according...) are stop words in the keyword index. 5: the manifest's own checksum. 6: titles derived from a
-// first sentence are at most 80 characters (titles are embedded and keyword-indexed, so old indexes must go).
-export const MANIFEST_VERSION = 6;
+// according...) are stop words in the keyword index. 5: the manifest's own checksum.
+export const MANIFEST_VERSION = 5;
 
 export interface HnswParameters {
   m: number;

@@ -33,6 +33,26 @@ export function keepEnd(text: string, max: number): string {
   return `${ELLIPSIS}${kept.replace(/^[\s,;:–—-]+/, '')}`;
 }
 
+/** A title is read at a glance: one or two lines of a Discord embed. */
+export const TITLE_MAX_CHARS = 80;
+/** A clause shorter than this ("In his remarks") says too little to stand for the article. */
+const TITLE_MIN_CLAUSE_CHARS = 40;
+/** The last clause boundary that fits: a comma, semicolon, colon or dash followed by a space. */
+const CLAUSE_END = /[,;:–—](?= )(?!.*[,;:–—] )/;
+
+/**
+ * A title short enough to read at a glance: whole when it fits, else its opening clause when that is long enough to
+ * say something, else its first words with an ellipsis. Articles without a headline are titled with their first
+ * sentence (cut at 120 characters: search reads the title with every passage), which this shortens for readers.
+ */
+export function shortTitle(title: string, max = TITLE_MAX_CHARS): string {
+  const text = oneLine(title);
+  if (text.length <= max) return text;
+  const clause = CLAUSE_END.exec(text.slice(0, max + 1));
+  if (clause && clause.index >= TITLE_MIN_CLAUSE_CHARS) return text.slice(0, clause.index);
+  return keepStart(text.replace(/…$/, ''), max);
+}
+
 /** Runs of white space, newlines included, as one space: a snippet or a title reads as one line. */
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
