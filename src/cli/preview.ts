@@ -39,7 +39,8 @@ try {
   // Exactly what /ask (question echoed) or a mention reply sends.
   const reply = renderAnswer(answer, { showQuestion: !flags.mention });
   const length = visibleLength(reply);
-  const caption = `Preview: ${length} characters of visible text, ${reply.embeds.length} embeds.`;
+  const embeds = reply.embeds.length === 1 ? '1 embed' : `${reply.embeds.length} embeds`;
+  const caption = `Preview: ${length} characters of visible text, ${embeds}.`;
   await writeFile(flags.out, previewPage({ reply, question, via: flags.mention ? 'mention' : 'slash', botName: 'Newsdesk', userName: 'reader', caption }));
   process.stdout.write(`${flags.out}\n`);
   stderrLine(caption);
