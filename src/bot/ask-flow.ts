@@ -16,7 +16,7 @@ export type QuestionCheck = { ok: true; question: string } | { ok: false; reason
 export function checkQuestion(context: BotContext, userId: string, raw: string): QuestionCheck {
   let question: string;
   try {
-    question = neutraliseMassMentions(validateQuestion(withoutDiscordMarkup(raw), context.config.maxQuestionChars));
+    question = prepareQuestion(raw, context.config.maxQuestionChars);
   } catch (err) {
     if (err instanceof QuestionError) return { ok: false, reason: err.message };
     throw err;
@@ -30,6 +30,11 @@ export function checkQuestion(context: BotContext, userId: string, raw: string):
     };
   }
   return { ok: true, question };
+}
+
+/** The question as the bot reads and echoes it; throws QuestionError for an empty or over-long one. */
+export function prepareQuestion(raw: string, maxChars: number): string {
+  return neutraliseMassMentions(validateQuestion(withoutDiscordMarkup(raw), maxChars));
 }
 
 /**

@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { answerQuestion } from '../answer/answer.js';
-import { QuestionError, validateQuestion } from '../answer/question.js';
+import { QuestionError } from '../answer/question.js';
 import { openRuntime } from '../app/runtime.js';
+import { prepareQuestion } from '../bot/ask-flow.js';
 import { MAX_QUESTION_CHARS } from '../bot/config.js';
 import { renderAnswer } from '../bot/render-answer.js';
 import { previewPage } from '../preview/page.js';
@@ -23,7 +24,8 @@ parseOrExit(command);
 const flags = command.opts<PreviewFlags>();
 let question: string;
 try {
-  question = validateQuestion(command.args.join(' '), MAX_QUESTION_CHARS);
+  // Read as the bot reads a member's question, so the page shows what the bot would send.
+  question = prepareQuestion(command.args.join(' '), MAX_QUESTION_CHARS);
 } catch (err) {
   if (!(err instanceof QuestionError)) exitOnFailure(err);
   stderrLine(`error: ${err.message}`);
