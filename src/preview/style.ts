@@ -65,7 +65,8 @@ h1.heading { font-size: 24px; } h2.heading { font-size: 20px; } h3.heading { fon
 .action-row { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; }
 .button {
   height: 32px; min-width: 60px; padding: 2px 16px; border: 0; border-radius: 8px; color: #fff;
-  font: 500 14px/16px inherit; font-family: inherit; display: inline-flex; align-items: center; gap: 4px; cursor: pointer;
+  font: 500 14px/16px inherit; font-family: inherit; display: inline-flex; align-items: center; justify-content: center; gap: 4px;
+  cursor: pointer;
 }
 .button.primary { background: #5865f2; } .button.secondary { background: #4e5058; }
 .button.success { background: #248046; } .button.danger { background: #da373c; }
