@@ -5,8 +5,9 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import type { Chunk } from '../chunk/chunker.js';
-import { loadKeywordIndex } from '../search/keyword-index.js';
+import { loadKeywordIndex, serializeKeywordIndex } from '../search/keyword-index.js';
 import { IndexUnusableError, parseManifest, serialiseManifest, type Manifest } from './manifest.js';
+import { parseArrayByLine, sha256InSlices, stringifyArrayByLine } from './sliced-io.js';
 import type { IndexSnapshot } from './snapshot.js';
 
 /*
@@ -42,11 +43,11 @@ export async function saveSnapshot(dir: string, snapshot: Omit<IndexSnapshot, 'm
     snapshot.hnsw.writeIndexSync(path.join(genDir, FILES.hnsw));
     const vectorBytes = Buffer.from(snapshot.vectors.buffer, snapshot.vectors.byteOffset, snapshot.vectors.byteLength);
     await writeFile(path.join(genDir, FILES.vectors), vectorBytes);
-    await writeFile(path.join(genDir, FILES.chunks), JSON.stringify(snapshot.chunks));
-    await writeFile(path.join(genDir, FILES.keywords), JSON.stringify(snapshot.keywords));
+    await writeFile(path.join(genDir, FILES.chunks), stringifyArrayByLine(snapshot.chunks));
+    await writeFile(path.join(genDir, FILES.keywords), serializeKeywordIndex(snapshot.keywords));
 
     const files: Record<string, string> = {};
-    for (const name of Object.values(FILES)) files[name] = sha256(await readFile(path.join(genDir, name)));
+    for (const name of Object.values(FILES)) files[name] = await sha256InSlices(await readFile(path.join(genDir, name)));
     complete = { ...manifest, files };
     await writeFile(path.join(genDir, 'manifest.json'), serialiseManifest(complete));
 
@@ -90,13 +91,13 @@ export async function loadSnapshot(dir: string, expected: { modelId: string; dim
     } catch {
       throw new IndexUnusableError(`The index file ${name} is missing from ${where}.`);
     }
-    if (sha256(bytes) !== manifest.files[name]) {
+    if ((await sha256InSlices(bytes)) !== manifest.files[name]) {
       throw new IndexUnusableError(`The index file ${name} in ${where} is corrupt (its checksum does not match the manifest).`);
     }
     contents[name] = bytes;
   }
 
-  const chunks = JSON.parse(contents[FILES.chunks].toString('utf8')) as Chunk[];
+  const chunks = (await parseArrayByLine(contents[FILES.chunks])) as Chunk[];
   const vectorBytes = contents[FILES.vectors];
   const vectors = new Float32Array(vectorBytes.buffer.slice(vectorBytes.byteOffset, vectorBytes.byteOffset + vectorBytes.byteLength));
   if (chunks.length !== manifest.counts.chunks || vectors.length !== manifest.counts.chunks * manifest.dimension) {
@@ -106,12 +107,12 @@ export async function loadSnapshot(dir: string, expected: { modelId: string; dim
     throw new IndexUnusableError(`The passages of the index in ${where} disagree with the articles its manifest lists.`);
   }
   const hnsw = new hnswlib.HierarchicalNSW('cosine', manifest.dimension);
-  hnsw.readIndexSync(path.join(genDir, FILES.hnsw));
+  await hnsw.readIndex(path.join(genDir, FILES.hnsw));
   if (hnsw.getCurrentCount() !== manifest.counts.vectors) {
     throw new IndexUnusableError(`The vector index in ${where} holds ${hnsw.getCurrentCount()} vectors, but its manifest says ${manifest.counts.vectors}.`);
   }
   hnsw.setEf(manifest.hnsw.efSearch);
-  const keywords = loadKeywordIndex(contents[FILES.keywords].toString('utf8'));
+  const keywords = await loadKeywordIndex(contents[FILES.keywords]);
   return { manifest, chunks, vectors, hnsw, keywords };
 }
 
@@ -159,8 +160,4 @@ function isRunning(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

@@ -1,8 +1,9 @@
-import MiniSearch, { type Options, type SearchOptions } from 'minisearch';
+import MiniSearch, { type AsPlainObject, type Options, type SearchOptions } from 'minisearch';
 import { stemmer } from 'stemmer';
 import { eng as englishStopWords } from 'stopword';
 import type { Chunk } from '../chunk/chunker.js';
 import { FUNCTION_WORDS } from './function-words.js';
+import { parseArrayByLine, stringifyArrayByLine } from '../index/sliced-io.js';
 
 const POSSESSIVE = /[’']s$/;
 const STOP_WORDS = new Set<string>([...englishStopWords, ...FUNCTION_WORDS]);
@@ -52,8 +53,19 @@ export function buildKeywordIndex(chunks: readonly Chunk[], titleOf: (file: stri
   return index;
 }
 
-export function loadKeywordIndex(json: string): MiniSearch {
-  return MiniSearch.loadJSON<KeywordDocument>(json, OPTIONS);
+/**
+ * The index as text: MiniSearch's plain object, split into its header (everything but the term index) followed by
+ * one term per line, so that loading can parse it a line at a time (see sliced-io.ts).
+ */
+export function serializeKeywordIndex(index: MiniSearch): string {
+  const { index: terms, ...header } = index.toJSON();
+  return stringifyArrayByLine([header, ...terms]);
+}
+
+/** Loads what serializeKeywordIndex wrote, yielding to the event loop every few milliseconds. */
+export async function loadKeywordIndex(bytes: Buffer): Promise<MiniSearch> {
+  const [header, ...terms] = (await parseArrayByLine(bytes)) as [Omit<AsPlainObject, 'index'>, ...AsPlainObject['index']];
+  return MiniSearch.loadJSAsync<KeywordDocument>({ ...header, index: terms }, OPTIONS);
 }
 
 export interface KeywordHit {
