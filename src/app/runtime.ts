@@ -2,6 +2,7 @@ import type { AnswerModels } from '../answer/answer.js';
 import path from 'node:path';
 import { ensureOfflineModel, OFFLINE_MODEL_ID } from '../embed/offline-model.js';
 import { createEmbedder, DEFAULT_CACHE_DIR } from '../embed/transformers-embedder.js';
+import { ChildProcessBuilder } from '../index/child-builder.js';
 import { IndexService } from '../index/index-service.js';
 import { WordVectors } from '../lexical/word-vectors.js';
 import { WordNet } from '../lexical/wordnet.js';
@@ -14,17 +15,20 @@ export interface Runtime extends AnswerModels {
 
 /**
  * Loads the embedding model, the word-rarity table, WordNet and the offline model's word vectors (which judge
- * WordNet's senses whatever model embeds the passages); the index itself loads or builds on first use.
+ * WordNet's senses whatever model embeds the passages); the index itself loads or builds on first use. Builds run
+ * in a child process with the model this process resolved to (a fallback included), so answering never waits.
  */
 export async function openRuntime(settings: CoreSettings, log: (message: string) => void): Promise<Runtime> {
   const [embedder, lexicon] = await Promise.all([
     createEmbedder({ model: settings.model, cacheDir: settings.modelCacheDir, log }),
     Lexicon.load(),
   ]);
+  const builder = new ChildProcessBuilder({ model: embedder.modelId, modelCacheDir: settings.modelCacheDir });
   const index = new IndexService({
     corpusDir: settings.corpusDir,
     indexDir: settings.indexDir,
     embedder,
+    builder,
     log,
     maxArticleBytes: settings.maxArticleBytes,
   });

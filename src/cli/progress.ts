@@ -32,6 +32,8 @@ export function stderrProgress(): { update: (p: BuildProgress) => void; stop: ()
 }
 
 function describePhase(p: BuildProgress): string {
+  if (p.phase === 'starting') return 'Starting the index build…';
+  if (p.phase === 'loading') return `Loading the new index (${p.total} passages)…`;
   if (p.phase === 'embedding') return `Embedding ${p.total} passages…`;
   if (p.phase === 'indexing') return `Indexing ${p.total} passages…`;
   return 'Writing the index…';

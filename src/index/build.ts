@@ -9,7 +9,11 @@ import { vectorOf, type IndexSnapshot } from './snapshot.js';
 import { saveSnapshot } from './store.js';
 
 export interface BuildProgress {
-  phase: 'embedding' | 'indexing' | 'writing';
+  /**
+   * `starting`: the build process loads its model and the previous index; `embedding`, `indexing`, `writing`: the
+   * build itself; `loading`: the process that answers questions loads the finished index before swapping it in.
+   */
+  phase: 'starting' | 'embedding' | 'indexing' | 'writing' | 'loading';
   done: number;
   total: number;
 }

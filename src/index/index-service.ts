@@ -1,13 +1,17 @@
 import type { Embedder } from '../embed/embedder.js';
-import { buildIndex, type BuildProgress, type BuildSummary } from './build.js';
+import type { BuildProgress, BuildSummary } from './build.js';
+import { inProcessBuilder, readUsableIndex, type IndexBuilder } from './builder.js';
 import { IndexUnusableError } from './manifest.js';
 import type { IndexSnapshot } from './snapshot.js';
-import { hasIndex, loadSnapshot } from './store.js';
+import { loadSnapshot } from './store.js';
 
 export interface IndexServiceOptions {
   corpusDir: string;
   indexDir: string;
+  /** Questions are embedded with this model; an index built by any other is rebuilt, never searched. */
   embedder: Embedder;
+  /** Where builds run. Default: in this process with `embedder`; the runtime builds in a child process. */
+  builder?: IndexBuilder;
   /** Operator-facing messages: which index was found unusable and why, skipped files, progress. */
   log?: (message: string) => void;
   /** Articles larger than this are skipped; undefined means the loader's default. */
@@ -21,15 +25,19 @@ export class RebuildInProgressError extends Error {
 
 /**
  * Owns the index that questions are answered from. Searches always read `current`, an immutable snapshot; a
- * rebuild works on new objects and swaps the reference only when they are complete and written to disk.
+ * rebuild produces a new generation on disk (in a child process for the bot) and the reference is swapped only
+ * once that generation has been loaded completely. A failed rebuild leaves the old snapshot in place.
  */
 export class IndexService {
   private snapshot: IndexSnapshot | null = null;
   private rebuilding: Promise<BuildSummary> | null = null;
   private starting: Promise<IndexSnapshot> | null = null;
   private diskChecked = false;
+  private readonly builder: IndexBuilder;
 
-  constructor(private readonly options: IndexServiceOptions) {}
+  constructor(private readonly options: IndexServiceOptions) {
+    this.builder = options.builder ?? inProcessBuilder(options.embedder);
+  }
 
   get embedder(): Embedder {
     return this.options.embedder;
@@ -59,52 +67,48 @@ export class IndexService {
     return this.starting;
   }
 
-  /** The index on disk, or null (with the reason logged) when there is none or it must not be searched. */
-  private async loadFromDisk(): Promise<IndexSnapshot | null> {
-    const { indexDir, corpusDir, embedder } = this.options;
+  private loadFromDisk(): Promise<IndexSnapshot | null> {
     this.diskChecked = true;
-    if (!hasIndex(indexDir)) {
-      this.log(`No index in ${indexDir} yet; building it from ${corpusDir}.`);
-      return null;
-    }
-    try {
-      return await loadSnapshot(indexDir, embedder);
-    } catch (err) {
-      if (!(err instanceof IndexUnusableError)) throw err;
-      this.log(`${err.message} Rebuilding it from ${corpusDir}.`);
-      return null;
-    }
+    return readUsableIndex(this.options.indexDir, this.options.corpusDir, this.options.embedder, this.options.log);
   }
 
-  private log(message: string): void {
-    this.options.log?.(message);
-  }
-
-  /** Rebuilds from the corpus, reusing vectors of unchanged documents. Throws RebuildInProgressError if one runs. */
+  /**
+   * Rebuilds from the corpus, reusing vectors of unchanged documents, and swaps the result in. Throws
+   * RebuildInProgressError if one runs; rejects (old snapshot kept) if the build or loading its result fails.
+   */
   rebuild(onProgress?: (p: BuildProgress) => void): Promise<BuildSummary> {
     if (this.rebuilding) throw new RebuildInProgressError('An index rebuild is already running.');
+    const started = performance.now();
     this.rebuilding = (async () => {
       try {
-        // Load what is on disk first so that unchanged documents keep their vectors.
-        if (!this.snapshot && !this.diskChecked) {
-          const loaded = await this.loadFromDisk();
-          this.snapshot ??= loaded;
-        }
-        const { snapshot, summary } = await buildIndex({
+        const { summary, snapshot } = await this.builder.build({
           corpusDir: this.options.corpusDir,
           indexDir: this.options.indexDir,
-          embedder: this.options.embedder,
-          previous: this.snapshot,
+          previous: this.snapshot ?? (this.diskChecked ? null : 'on-disk'),
           onProgress,
-          warn: this.options.log,
+          log: this.options.log,
           maxArticleBytes: this.options.maxArticleBytes,
         });
-        this.snapshot = snapshot;
-        return summary;
+        if (snapshot) this.snapshot = snapshot;
+        else if (summary.rebuilt || !this.snapshot) this.snapshot = await this.loadBuilt(summary, onProgress);
+        this.diskChecked = true;
+        // The operator waited for all of it: starting the build, building, and loading the result.
+        return { ...summary, seconds: (performance.now() - started) / 1000 };
       } finally {
         this.rebuilding = null;
       }
     })();
     return this.rebuilding;
+  }
+
+  /** The generation a build process just wrote, read back with every check a start-up load makes. */
+  private async loadBuilt(summary: BuildSummary, onProgress?: (p: BuildProgress) => void): Promise<IndexSnapshot> {
+    onProgress?.({ phase: 'loading', done: 0, total: summary.chunks });
+    try {
+      return await loadSnapshot(this.options.indexDir, this.options.embedder);
+    } catch (err) {
+      if (!(err instanceof IndexUnusableError)) throw err;
+      throw new IndexUnusableError(`The rebuilt index could not be loaded: ${err.message.charAt(0).toLowerCase()}${err.message.slice(1)}`);
+    }
   }
 }

@@ -48,7 +48,17 @@ export const reindexCommand: BotCommand = {
     rebuild.catch(() => {});
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     progress.start();
-    const summary = await rebuild;
+    let summary: BuildSummary;
+    try {
+      summary = await rebuild;
+    } catch (err) {
+      await progress.finish();
+      // A failed build never swapped anything in: say so in the build's own one-sentence reason.
+      context.logger.error({ err }, 'reindex failed');
+      const reason = err instanceof Error ? err.message : String(err);
+      await reportSummary(interaction, context, `Reindex failed: ${reason} Questions are still answered from the previous index.`);
+      return;
+    }
     await progress.finish();
     context.logger.info({ summary: { ...summary, skipped: summary.skipped.length } }, 'reindex finished');
     const skipped = summary.skipped.length ? `\nSkipped: ${summary.skipped.map((s) => `\`${s.source}\` (${s.reason})`).join(', ')}` : '';
@@ -122,7 +132,9 @@ function throttledProgress(edit: (text: string) => Promise<unknown>, context: Bo
 }
 
 function describeProgress(p: BuildProgress): string {
+  if (p.phase === 'starting') return 'Reindexing… loading the model and reading the articles';
   if (p.phase === 'embedding') return `Reindexing… embedding passages ${p.done}/${p.total}`;
   if (p.phase === 'indexing') return `Reindexing… building the search index over ${p.total} passages`;
+  if (p.phase === 'loading') return 'Reindexing… switching to the new index';
   return 'Reindexing… writing the index';
 }

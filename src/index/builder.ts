@@ -1,0 +1,67 @@
+import type { Embedder } from '../embed/embedder.js';
+import { buildIndex, type BuildProgress, type BuildSummary } from './build.js';
+import { IndexUnusableError } from './manifest.js';
+import type { IndexSnapshot } from './snapshot.js';
+import { hasIndex, loadSnapshot } from './store.js';
+
+export interface BuildRequest {
+  corpusDir: string;
+  indexDir: string;
+  /**
+   * Whose vectors unchanged documents reuse: the snapshot being served, null for none (a full build), or 'on-disk'
+   * when nothing has been read yet and the builder should read the current generation itself.
+   */
+  previous: IndexSnapshot | null | 'on-disk';
+  onProgress?: (progress: BuildProgress) => void;
+  /** Operator-facing one-line messages: skipped files, an unusable previous index. */
+  log?: (message: string) => void;
+  /** Articles larger than this are skipped; undefined means the loader's default. */
+  maxArticleBytes?: number;
+}
+
+export interface BuildOutcome {
+  summary: BuildSummary;
+  /** The new snapshot when the build ran in this process; otherwise the caller loads it from disk. */
+  snapshot?: IndexSnapshot;
+}
+
+/** Builds a new generation from the corpus and writes it to the index folder (the atomic `CURRENT` swap). */
+export interface IndexBuilder {
+  build(request: BuildRequest): Promise<BuildOutcome>;
+}
+
+/**
+ * Builds on this thread with the given embedder. Embedding blocks the event loop for as long as it runs, so the
+ * bot builds in a child process instead (child-builder.ts); this one serves tests whose embedders are plain
+ * objects that cannot cross a process boundary.
+ */
+export function inProcessBuilder(embedder: Embedder): IndexBuilder {
+  return {
+    async build(request) {
+      const previous =
+        request.previous === 'on-disk' ? await readUsableIndex(request.indexDir, request.corpusDir, embedder, request.log) : request.previous;
+      const { corpusDir, indexDir, onProgress, log, maxArticleBytes } = request;
+      return buildIndex({ corpusDir, indexDir, embedder, previous, onProgress, warn: log, maxArticleBytes });
+    },
+  };
+}
+
+/** The current generation on disk, or null (with the reason logged) when there is none or it must not be searched. */
+export async function readUsableIndex(
+  indexDir: string,
+  corpusDir: string,
+  expected: { modelId: string; dimension: number },
+  log: (message: string) => void = () => {},
+): Promise<IndexSnapshot | null> {
+  if (!hasIndex(indexDir)) {
+    log(`No index in ${indexDir} yet; building it from ${corpusDir}.`);
+    return null;
+  }
+  try {
+    return await loadSnapshot(indexDir, expected);
+  } catch (err) {
+    if (!(err instanceof IndexUnusableError)) throw err;
+    log(`${err.message} Rebuilding it from ${corpusDir}.`);
+    return null;
+  }
+}
