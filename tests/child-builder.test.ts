@@ -79,8 +79,10 @@ describe('building in a child process', () => {
   it('reuses the vectors of unchanged articles from disk, and swaps only when something changed', async () => {
     const { service, corpusDir, indexDir } = await serviceInChild();
     const first = await service.current();
-    const noop = await service.rebuild();
+    const noopPhases: string[] = [];
+    const noop = await service.rebuild((p) => noopPhases.push(p.phase));
     expect(noop).toMatchObject({ rebuilt: false, unchanged: 5 });
+    expect(noopPhases).toEqual([]); // nothing to do: no build process started
     expect(await service.current()).toBe(first);
 
     await writeFile(path.join(corpusDir, '010_harbour.md'), '---\ntitle: Harbour news\n---\nHarbour cranes were upgraded this spring in Tallinn.');

@@ -9,8 +9,9 @@ import { evaluate, type EvalSummary } from '../eval/evaluate.js';
 import { loadSnapshot } from '../index/store.js';
 import type { RetrievalMode } from '../search/retrieve.js';
 import { measureLatency } from './latency.js';
-import { ownCpuMs } from './machine.js';
+import { childrenCpuMs, ownCpuMs } from './machine.js';
 import { phaseTimer } from './phases.js';
+import { withLongestStall } from './stall.js';
 import { annRecall, efSweep, exactBars, indexedRows, isZero, rowOf, sampleRows } from './recall.js';
 import { measureReindex } from './reindex.js';
 import type { CorpusFigures, CorpusTask } from './types.js';
@@ -39,7 +40,7 @@ export async function measureCorpus(task: CorpusTask): Promise<CorpusFigures> {
   log('full build…');
   const phases = phaseTimer();
   t = performance.now();
-  const summary = await runtime.index.rebuild(phases.onProgress);
+  const { result: summary, longestStallMs: buildStallMs } = await withLongestStall(() => runtime.index.rebuild(phases.onProgress));
   const buildSeconds = (performance.now() - t) / 1000;
   const buildPhases = phases.finish();
   const afterBuild = maxRssMiB();
@@ -48,7 +49,7 @@ export async function measureCorpus(task: CorpusTask): Promise<CorpusFigures> {
   log(`${summary.documents} documents, ${summary.chunks} passages in ${buildSeconds.toFixed(2)} s`);
 
   t = performance.now();
-  const loaded = await loadSnapshot(task.indexDir, runtime.embedder);
+  const { result: loaded, longestStallMs: loadStallMs } = await withLongestStall(() => loadSnapshot(task.indexDir, runtime.embedder));
   const loadFromDiskMs = performance.now() - t;
 
   const questions = await loadQuestions(task.questionsFile);
@@ -88,14 +89,15 @@ export async function measureCorpus(task: CorpusTask): Promise<CorpusFigures> {
       vectors: snapshot.manifest.counts.vectors,
       chunksPerSecond: summary.chunks / buildSeconds,
       phases: buildPhases,
+      longestStallMs: buildStallMs,
     },
     latency,
     hnsw: { ...snapshot.manifest.hnsw },
     recall: { ...recall, questionQueries: questionVectors.length, passageQueries: passageVectors.length },
     efSweep: sweep,
     eval: evalSummaries,
-    reindex: { loadFromDiskMs, ...reindex },
-    cpuMs: ownCpuMs(),
+    reindex: { loadFromDiskMs, loadStallMs, ...reindex },
+    cpuMs: ownCpuMs() + childrenCpuMs(),
   };
 }
 

@@ -2,6 +2,7 @@ import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { IndexService } from '../index/index-service.js';
 import { phaseTimer } from './phases.js';
+import { withLongestStall } from './stall.js';
 import type { ReindexFigures } from './types.js';
 
 /**
@@ -9,7 +10,7 @@ import type { ReindexFigures } from './types.js';
  * Both run on a service that already holds its index, as the bot's does. The edit appends a paragraph, which
  * changes the article's hash and its last chunk or adds one, as a correction to a story would.
  */
-export async function measureReindex(index: IndexService, corpusDir: string, editFile: string): Promise<Omit<ReindexFigures, 'loadFromDiskMs'>> {
+export async function measureReindex(index: IndexService, corpusDir: string, editFile: string): Promise<Omit<ReindexFigures, 'loadFromDiskMs' | 'loadStallMs'>> {
   await index.current();
   let t = performance.now();
   const noop = await index.rebuild();
@@ -18,7 +19,14 @@ export async function measureReindex(index: IndexService, corpusDir: string, edi
   await appendFile(path.join(corpusDir, editFile), '\n\nCorrection: an earlier version of this article misstated the date of the meeting.\n');
   const phases = phaseTimer();
   t = performance.now();
-  const changed = await index.rebuild(phases.onProgress);
+  const { result: changed, longestStallMs: oneChangedStallMs } = await withLongestStall(() => index.rebuild(phases.onProgress));
   const oneChangedMs = performance.now() - t;
-  return { noopMs, noopRebuilt: noop.rebuilt, oneChangedMs, oneChangedCount: changed.changed.length, oneChangedPhases: phases.finish() };
+  return {
+    noopMs,
+    noopRebuilt: noop.rebuilt,
+    oneChangedMs,
+    oneChangedCount: changed.changed.length,
+    oneChangedPhases: phases.finish(),
+    oneChangedStallMs,
+  };
 }

@@ -42,8 +42,9 @@ function figureRows(corpora: readonly CorpusFigures[]): string[][] {
     ...phaseNames.map((p) =>
       row(`  build phase: ${p} (s)`, (c) => fixed(3)(phaseSeconds(c.build.phases, p))),
     ),
-    row('peak RSS: model loaded / built / end (MiB)', (c) => [c.rssMiB.afterModelLoad, c.rssMiB.afterBuild, c.rssMiB.end].map(fixed(0)).join(' / ')),
-    row('index load from disk (ms)', (c) => ms1(c.reindex.loadFromDiskMs)),
+    row('longest event-loop stall during the full build (ms)', (c) => ms1(c.build.longestStallMs)),
+    row('peak RSS of the answering process: model loaded / built / end (MiB)', (c) => [c.rssMiB.afterModelLoad, c.rssMiB.afterBuild, c.rssMiB.end].map(fixed(0)).join(' / ')),
+    row('index load from disk (ms); longest stall in it (ms)', (c) => `${ms1(c.reindex.loadFromDiskMs)}; ${ms1(c.reindex.loadStallMs)}`),
     ...(['built', 'loaded'] as const).flatMap((which) => [
       row(`retrieval p50 / p95 / max, index ${which === 'built' ? 'just built' : 'loaded from disk'} (ms)`, (c) => dist(c.latency[which].total)),
       ...stageNames.map((s) => row(`  ${STAGE_LABELS[s] ?? s} (ms)`, (c) => dist(c.latency[which].stages[s]))),
@@ -53,6 +54,7 @@ function figureRows(corpora: readonly CorpusFigures[]): string[][] {
     row('no-op reindex (ms)', (c) => `${ms1(c.reindex.noopMs)}${c.reindex.noopRebuilt ? ' (rebuilt!)' : ''}`),
     row('one article changed reindex (ms)', (c) => `${ms1(c.reindex.oneChangedMs)} (${c.reindex.oneChangedCount} changed)`),
     row(`  its phases: ${reindexPhases.join(' / ')} (s)`, (c) => reindexPhases.map((p) => fixed(2)(phaseSeconds(c.reindex.oneChangedPhases, p))).join(' / ')),
+    row('  longest event-loop stall during it (ms)', (c) => ms1(c.reindex.oneChangedStallMs)),
     row('HNSW m / efConstruction / efSearch', (c) => `${c.hnsw.m} / ${c.hnsw.efConstruction} / ${c.hnsw.efSearch}`),
     row('ANN recall@10 mean (worst query)', (c) => `${fixed(4)(c.recall.recall)} (${fixed(2)(c.recall.worst)})`),
     row('ANN recall queries (questions + passages)', (c) => `${c.recall.questionQueries} + ${c.recall.passageQueries}`),

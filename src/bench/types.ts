@@ -28,17 +28,23 @@ export interface BuildFigures {
   chunksPerSecond: number;
   /** Wall time per build phase as reported through onProgress; "prepare" is corpus reading and chunking. */
   phases: Array<{ phase: string; seconds: number }>;
+  /** Longest event-loop stall of the process that answers questions while the build ran (in a child) and loaded. */
+  longestStallMs: number;
 }
 
 export interface ReindexFigures {
   /** Reading and checking the index from disk, as the bot does at start-up. */
   loadFromDiskMs: number;
+  /** Longest event-loop stall during that load. */
+  loadStallMs: number;
   noopMs: number;
   noopRebuilt: boolean;
   oneChangedMs: number;
   oneChangedCount: number;
   /** Where the one-article rebuild spends its time (same phases as the full build). */
   oneChangedPhases: Array<{ phase: string; seconds: number }>;
+  /** Longest event-loop stall during the one-article rebuild. */
+  oneChangedStallMs: number;
 }
 
 export interface CorpusFigures {
@@ -48,7 +54,7 @@ export interface CorpusFigures {
   importMs: number;
   /** openRuntime: embedder creation, i.e. loading the model from the cache. */
   modelLoadMs: number;
-  /** maxRSS of the child after model load, after the full build, and at the end, in MiB. */
+  /** maxRSS of the measuring process after model load, after the full build, and at the end, in MiB; index builds run in processes of their own, not counted here. */
   rssMiB: { afterModelLoad: number; afterBuild: number; end: number };
   build: BuildFigures;
   /**
@@ -61,7 +67,7 @@ export interface CorpusFigures {
   efSweep: EfPoint[];
   eval: EvalSummary[];
   reindex: ReindexFigures;
-  /** CPU time the measuring process used, for the machine-noise estimate. */
+  /** CPU time the measuring process and its index build processes used, for the machine-noise estimate. */
   cpuMs: number;
 }
 

@@ -51,18 +51,12 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   const { embedder, previous = null } = options;
   const chunking = options.chunking ?? DEFAULT_CHUNKING;
   const hnswParams = options.hnsw ?? DEFAULT_HNSW;
-  const { documents, skipped } = await loadCorpus(options.corpusDir, options.warn, { maxArticleBytes: options.maxArticleBytes });
-
-  const reusable = previous && isCompatible(previous.manifest, embedder, chunking, hnswParams) ? previous : null;
-  const changes = diffDocuments(previous?.manifest.documents ?? {}, documents);
+  const plan = await planBuild(options.corpusDir, previous, embedder, chunking, hnswParams, options.warn, options.maxArticleBytes);
+  const { documents, skipped, changes, reusable } = plan;
   const elapsed = () => (performance.now() - started) / 1000;
 
-  if (reusable && changes.added.length + changes.changed.length + changes.removed.length === 0) {
-    return {
-      snapshot: reusable,
-      summary: { ...changes, skipped, documents: documents.length, chunks: reusable.chunks.length, rebuilt: false, seconds: elapsed() },
-    };
-  }
+  const unchanged = unchangedSummary(plan, elapsed());
+  if (unchanged) return { snapshot: reusable!, summary: unchanged };
 
   const { chunks, vectors } = await embedDocuments(documents, reusable, embedder, chunking, options);
   options.onProgress?.({ phase: 'indexing', done: 0, total: chunks.length });
@@ -95,7 +89,48 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   };
 }
 
-function isCompatible(manifest: Manifest, embedder: Embedder, chunking: ChunkingOptions, hnsw: HnswParameters): boolean {
+/**
+ * The summary of a reindex of `previous` if it would change nothing (same articles, same settings), else null.
+ * Reads the corpus and hashes it, embeds nothing: a caller can skip starting a build for a no-op reindex.
+ */
+export async function summaryIfUpToDate(options: {
+  corpusDir: string;
+  previous: IndexSnapshot;
+  model: ModelIdentity;
+  warn?: (message: string) => void;
+  maxArticleBytes?: number;
+}): Promise<BuildSummary | null> {
+  const started = performance.now();
+  const { corpusDir, previous, model, warn, maxArticleBytes } = options;
+  const plan = await planBuild(corpusDir, previous, model, DEFAULT_CHUNKING, DEFAULT_HNSW, warn, maxArticleBytes);
+  return unchangedSummary(plan, (performance.now() - started) / 1000);
+}
+
+type ModelIdentity = Pick<Embedder, 'modelId' | 'dimension'>;
+
+/** The corpus as it is now, compared with the previous index, whose vectors are reusable only under the same settings. */
+async function planBuild(
+  corpusDir: string,
+  previous: IndexSnapshot | null,
+  model: ModelIdentity,
+  chunking: ChunkingOptions,
+  hnsw: HnswParameters,
+  warn?: (message: string) => void,
+  maxArticleBytes?: number,
+) {
+  const { documents, skipped } = await loadCorpus(corpusDir, warn, { maxArticleBytes });
+  const reusable = previous && isCompatible(previous.manifest, model, chunking, hnsw) ? previous : null;
+  const changes = diffDocuments(previous?.manifest.documents ?? {}, documents);
+  return { documents, skipped, changes, reusable };
+}
+
+function unchangedSummary(plan: Awaited<ReturnType<typeof planBuild>>, seconds: number): BuildSummary | null {
+  const { documents, skipped, changes, reusable } = plan;
+  if (!reusable || changes.added.length + changes.changed.length + changes.removed.length > 0) return null;
+  return { ...changes, skipped, documents: documents.length, chunks: reusable.chunks.length, rebuilt: false, seconds };
+}
+
+function isCompatible(manifest: Manifest, embedder: ModelIdentity, chunking: ChunkingOptions, hnsw: HnswParameters): boolean {
   return (
     manifest.model === embedder.modelId &&
     manifest.dimension === embedder.dimension &&

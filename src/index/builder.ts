@@ -8,10 +8,10 @@ export interface BuildRequest {
   corpusDir: string;
   indexDir: string;
   /**
-   * Whose vectors unchanged documents reuse: the snapshot being served, null for none (a full build), or 'on-disk'
-   * when nothing has been read yet and the builder should read the current generation itself.
+   * The snapshot being served, whose vectors unchanged documents reuse (a build in another process reads the same
+   * generation from disk), or null for a full build.
    */
-  previous: IndexSnapshot | null | 'on-disk';
+  previous: IndexSnapshot | null;
   onProgress?: (progress: BuildProgress) => void;
   /** Operator-facing one-line messages: skipped files, an unusable previous index. */
   log?: (message: string) => void;
@@ -37,10 +37,7 @@ export interface IndexBuilder {
  */
 export function inProcessBuilder(embedder: Embedder): IndexBuilder {
   return {
-    async build(request) {
-      const previous =
-        request.previous === 'on-disk' ? await readUsableIndex(request.indexDir, request.corpusDir, embedder, request.log) : request.previous;
-      const { corpusDir, indexDir, onProgress, log, maxArticleBytes } = request;
+    build({ corpusDir, indexDir, previous, onProgress, log, maxArticleBytes }) {
       return buildIndex({ corpusDir, indexDir, embedder, previous, onProgress, warn: log, maxArticleBytes });
     },
   };

@@ -1,5 +1,5 @@
 import type { Embedder } from '../embed/embedder.js';
-import type { BuildProgress, BuildSummary } from './build.js';
+import { summaryIfUpToDate, type BuildProgress, type BuildSummary } from './build.js';
 import { inProcessBuilder, readUsableIndex, type IndexBuilder } from './builder.js';
 import { IndexUnusableError } from './manifest.js';
 import type { IndexSnapshot } from './snapshot.js';
@@ -81,17 +81,23 @@ export class IndexService {
     const started = performance.now();
     this.rebuilding = (async () => {
       try {
+        // What is on disk first: a reindex that changes nothing needs no build, and unchanged documents keep their vectors.
+        if (!this.snapshot && !this.diskChecked) {
+          const loaded = await this.loadFromDisk();
+          this.snapshot ??= loaded;
+        }
+        const unchanged = this.snapshot && (await this.upToDate(this.snapshot));
+        if (unchanged) return { ...unchanged, seconds: (performance.now() - started) / 1000 };
         const { summary, snapshot } = await this.builder.build({
           corpusDir: this.options.corpusDir,
           indexDir: this.options.indexDir,
-          previous: this.snapshot ?? (this.diskChecked ? null : 'on-disk'),
+          previous: this.snapshot,
           onProgress,
           log: this.options.log,
           maxArticleBytes: this.options.maxArticleBytes,
         });
         if (snapshot) this.snapshot = snapshot;
         else if (summary.rebuilt || !this.snapshot) this.snapshot = await this.loadBuilt(summary, onProgress);
-        this.diskChecked = true;
         // The operator waited for all of it: starting the build, building, and loading the result.
         return { ...summary, seconds: (performance.now() - started) / 1000 };
       } finally {
@@ -99,6 +105,20 @@ export class IndexService {
       }
     })();
     return this.rebuilding;
+  }
+
+  /**
+   * A reindex that would change nothing, answered without starting a build (a process start and a model load). Its
+   * warnings (skipped files) are passed on only then: otherwise the build reads the corpus again and gives them,
+   * and it reports any error reading it too.
+   */
+  private async upToDate(current: IndexSnapshot): Promise<BuildSummary | null> {
+    const warnings: string[] = [];
+    const { corpusDir, embedder: model, maxArticleBytes } = this.options;
+    const warn = (message: string) => warnings.push(message);
+    const summary = await summaryIfUpToDate({ corpusDir, previous: current, model, warn, maxArticleBytes }).catch(() => null);
+    if (summary) for (const warning of warnings) this.options.log?.(warning);
+    return summary;
   }
 
   /** The generation a build process just wrote, read back with every check a start-up load makes. */
