@@ -57,7 +57,7 @@ export class ChildProcessBuilder implements IndexBuilder {
 
   constructor(private readonly options: { model: string; modelCacheDir?: string }) {}
 
-  /** The running build process, if any. */
+  /** The running build process, if any (for the operator's `ps`, and for tests that kill it). */
   get pid(): number | undefined {
     return this.child?.pid;
   }
@@ -106,11 +106,6 @@ export class ChildProcessBuilder implements IndexBuilder {
         else reject(new IndexBuildError(describeDeath(code, signal, output), output.trim() || undefined));
       });
     });
-  }
-
-  /** Ends a running build (shutting down); its promise rejects and the index on disk stays as it was. */
-  stop(): void {
-    this.child?.kill('SIGTERM');
   }
 }
 

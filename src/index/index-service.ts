@@ -81,7 +81,8 @@ export class IndexService {
     const started = performance.now();
     this.rebuilding = (async () => {
       try {
-        // What is on disk first: a reindex that changes nothing needs no build, and unchanged documents keep their vectors.
+        // What is on disk first: a reindex that changes nothing needs no build, and unchanged documents keep
+        // their vectors.
         if (!this.snapshot && !this.diskChecked) {
           const loaded = await this.loadFromDisk();
           this.snapshot ??= loaded;
