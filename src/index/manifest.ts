@@ -4,8 +4,9 @@ import type { ChunkingOptions } from '../chunk/chunker.js';
 
 // 2: keyword index terms are Porter-stemmed. 3: chunks carry their sentence spans. 4: function words (why, does,
 // according...) are stop words in the keyword index. 5: the manifest's own checksum. 6: chunks.json and
-// keywords.json hold one element per line (loaded in slices).
-export const MANIFEST_VERSION = 6;
+// keywords.json hold one element per line (loaded in slices). 7: irregular verb forms ("said") are indexed under
+// their base form's stem.
+export const MANIFEST_VERSION = 7;
 
 export interface HnswParameters {
   m: number;

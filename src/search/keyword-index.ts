@@ -3,10 +3,19 @@ import { stemmer } from 'stemmer';
 import { eng as englishStopWords } from 'stopword';
 import type { Chunk } from '../chunk/chunker.js';
 import { FUNCTION_WORDS } from './function-words.js';
+import { IRREGULAR_BASE } from './irregular-forms.js';
 import { parseArrayByLine, stringifyArrayByLine } from '../index/sliced-io.js';
 
 const POSSESSIVE = /[’']s$/;
 const STOP_WORDS = new Set<string>([...englishStopWords, ...FUNCTION_WORDS]);
+/**
+ * A verb is a stop word in all its forms when its base or one of its irregular forms is: the list has "said", so
+ * "say", "says" and "saying" go too (otherwise "What did Lavrov say?" hinged on a word that the articles' "said"
+ * never matched), and it has "take", so "took" goes too.
+ */
+const STOP_STEMS = new Set(
+  [...IRREGULAR_BASE].filter(([form, base]) => STOP_WORDS.has(form) || STOP_WORDS.has(base)).map(([, base]) => stemmer(base)),
+);
 /** Stems this long also match longer words that start with them ("kuwait" finds "kuwaiti"); shorter ones would over-match. */
 export const PREFIX_MIN_LENGTH = 6;
 
@@ -29,7 +38,8 @@ export function keywordTerm(term: string): string | null {
   let result = termCache.get(term);
   if (result === undefined) {
     const t = term.toLowerCase().replace(POSSESSIVE, '');
-    result = t.length < 2 || STOP_WORDS.has(t) ? null : stemmer(t);
+    const stem = stemmer(IRREGULAR_BASE.get(t) ?? t);
+    result = t.length < 2 || STOP_WORDS.has(t) || STOP_STEMS.has(stem) ? null : stem;
     if (termCache.size >= TERM_CACHE_LIMIT) termCache.clear();
     termCache.set(term, result);
   }

@@ -18,6 +18,8 @@ export interface Expansion {
   /** Share of the question word's weight that this expression carries (see CREDIT). */
   credit: number;
   kind: EvidenceKind;
+  /** The WordNet relation behind a synonym or related word. */
+  relation?: WordNetRelation;
 }
 
 export interface WeightedTerm {
@@ -94,6 +96,7 @@ export function analyseQuestion(question: string, context: QueryContext): QueryA
     if (context.wordnet) {
       expansions.push(...related(context, corrected ?? t.word, stem));
       for (const phrase of collocations.get(t.word) ?? []) expansions.push(...related(context, phrase, stem));
+      if (!corrected && !stats.articleFrequency.has(stem)) expansions.push(...throughCollocations(context, t.word, stem));
     }
     return { word: t.word, stem, corrected, information, specificity: spec, weight: information * Math.max(spec, SPECIFICITY_FLOOR), expansions: dedupe(expansions) };
   });
@@ -128,11 +131,34 @@ function related(context: QueryContext, word: string, ownStem: string): Expansio
     if (similarity !== null && similarity < SAME_SENSE) continue;
     const stems = words.map((w) => keywordTerm(w)).filter((s): s is string => s !== null);
     if (stems.length === 0 || (stems.length === 1 && stems[0] === ownStem)) continue;
-    out.push({ stems, form: lemma, credit: CREDIT[relation], kind: relation === 'synonym' ? 'synonym' : 'related' });
+    out.push({ stems, form: lemma, credit: CREDIT[relation], kind: relation === 'synonym' ? 'synonym' : 'related', relation });
     // "cease-fire" is also written "ceasefire": a hyphenated lemma counts in both spellings.
     if (lemma.includes('-')) {
       const joined = keywordTerm(lemma.replace(/-/g, ''));
-      if (joined) out.push({ stems: [joined], form: lemma.replace(/-/g, ''), credit: CREDIT[relation], kind: relation === 'synonym' ? 'synonym' : 'related' });
+      if (joined) out.push({ stems: [joined], form: lemma.replace(/-/g, ''), credit: CREDIT[relation], kind: relation === 'synonym' ? 'synonym' : 'related', relation });
+    }
+  }
+  return out;
+}
+
+/**
+ * For a word no article uses, one step further: the kinds of thing named by two-word lemmas that contain it.
+ * "medical facilities" ↔ "hospitals": WordNet files "hospital" under "health facility" / "medical building", so both
+ * "facility" and "medical" reach it this way. Taken only for words the corpus lacks (a word it has finds its
+ * passages itself), at the credit of a broader-than-synonym link, and under the same sense check as every expansion.
+ */
+const COLLOCATION_CREDIT = 0.6;
+const MAX_COLLOCATIONS = 60;
+
+function throughCollocations(context: QueryContext, word: string, ownStem: string): Expansion[] {
+  const out: Expansion[] = [];
+  for (const phrase of (context.wordnet?.collocationsWith(word) ?? []).slice(0, MAX_COLLOCATIONS)) {
+    // The uncertain step is word → phrase ("facilities" → "health facility", not "toilet facility"): check that
+    // sense; the phrase's own synonyms and hyponyms are then checked against the phrase, as for any word.
+    const similarity = context.vectors?.similarity(word, phrase) ?? null;
+    if (similarity !== null && similarity < SAME_SENSE) continue;
+    for (const e of related(context, phrase, ownStem)) {
+      if (e.kind === 'synonym' || e.relation === 'hyponym') out.push({ ...e, credit: COLLOCATION_CREDIT, kind: 'related' });
     }
   }
   return out;
