@@ -161,7 +161,8 @@ describe('the bot where Discord refuses', () => {
 
   it('progress edits that meet a 429 wait, back off and never overwrite the summary', async () => {
     // Many embedding batches, so progress is reported far more often than the limit allows edits.
-    const { own, slowRuntime } = await slowReindexSetup(300, 6);
+    // 500 ms a batch: long enough, even on a busy 2-core machine, for several progress edits and a 429.
+    const { own, slowRuntime } = await slowReindexSetup(500, 6);
     const h = await start({
       runtime: slowRuntime,
       core: own,

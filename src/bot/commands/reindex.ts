@@ -3,8 +3,10 @@ import {
   InteractionContextType,
   MessageFlags,
   PermissionFlagsBits,
+  RESTEvents,
   RESTJSONErrorCodes,
   SlashCommandBuilder,
+  type REST,
   type ChatInputCommandInteraction,
 } from 'discord.js';
 import type { BuildProgress, BuildSummary } from '../../index/build.js';
@@ -36,7 +38,7 @@ export const reindexCommand: BotCommand = {
     }
     const index = context.runtime.index;
     let rebuild: Promise<BuildSummary>;
-    const progress = throttledProgress((text) => interaction.editReply({ content: text, allowedMentions: NO_PINGS }), context);
+    const progress = throttledProgress((text) => interaction.editReply({ content: text, allowedMentions: NO_PINGS }), context, interaction.client.rest);
     try {
       rebuild = index.rebuild(progress.report);
     } catch (err) {
@@ -93,24 +95,31 @@ function isExpiredToken(err: unknown): boolean {
 
 /**
  * Reports build progress by editing the reply: never two edits at once, reports in between dropped (only the latest
- * state matters), and the next edit at least an interval after the previous one finished. An edit that was slowed
- * by a rate limit doubles the interval for good; once the token has expired, progress stops.
+ * state matters), and the next edit at least an interval after the previous one finished. An edit that met a
+ * rate limit (discord.js reports each 429 it waits out) or was slowed doubles the interval for good; once the token
+ * has expired, progress stops. The 429 event, not the edit's duration alone, is what counts: on a busy machine a
+ * waited-out 429 and a slow edit are hard to tell apart by the clock.
  */
-function throttledProgress(edit: (text: string) => Promise<unknown>, context: BotContext) {
+function throttledProgress(edit: (text: string) => Promise<unknown>, context: BotContext, rest: REST) {
   let started = false;
   let expired = false;
   let nextEditAt = 0;
   let interval = PROGRESS_INTERVAL_MS;
   let inFlight: Promise<unknown> | null = null;
+  let limited = false;
+  const onRateLimited = () => {
+    if (inFlight) limited = true;
+  };
   return {
     report(p: BuildProgress) {
       if (!started || expired || inFlight || Date.now() < nextEditAt) return;
       const sentAt = Date.now();
+      limited = false;
       inFlight = edit(describeProgress(p))
         .then(() => {
           const took = Date.now() - sentAt;
           // Once Discord has said "too fast", stay slower for the rest of this reindex.
-          if (took >= SLOW_EDIT_MS) interval = Math.min(interval * 2, MAX_PROGRESS_INTERVAL_MS);
+          if (limited || took >= SLOW_EDIT_MS) interval = Math.min(interval * 2, MAX_PROGRESS_INTERVAL_MS);
         })
         .catch((err: unknown) => {
           expired = isExpiredToken(err);
@@ -123,10 +132,12 @@ function throttledProgress(edit: (text: string) => Promise<unknown>, context: Bo
     },
     start() {
       started = true;
+      rest.on(RESTEvents.RateLimited, onRateLimited);
     },
     async finish() {
       started = false;
       await inFlight;
+      rest.off(RESTEvents.RateLimited, onRateLimited);
     },
   };
 }
