@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { answerQuestion } from '../src/answer/answer.js';
+import { formatAnswerText, NO_ARTICLE_IN_TIME } from '../src/answer/format-text.js';
 import type { IndexSnapshot } from '../src/index/snapshot.js';
 import { WordNet } from '../src/lexical/wordnet.js';
 import { keywordTerm } from '../src/search/keyword-index.js';
@@ -34,6 +35,13 @@ describe('time in questions', () => {
     expect(intent.topic).toBe(topic);
   });
 
+  it('reads a month or day without a year as the last one up to the newest article, if that is earlier than now', () => {
+    expect(readTimeIntent('what did lavrov say in december', NOW, '2024-11-04').range).toEqual({ from: '2023-12-01', to: '2023-12-31' });
+    expect(readTimeIntent('what did lavrov say in december', NOW).range).toEqual({ from: '2025-12-01', to: '2025-12-31' });
+    expect(readTimeIntent('the attack on october 7', NOW, '2024-11-04').range).toEqual({ from: '2024-10-07', to: '2024-10-07' });
+    expect(readTimeIntent('lavrov last week', NOW, '2024-11-04').range).toEqual({ from: '2026-11-16', to: '2026-11-23' });
+  });
+
   it('reads "latest" as newest first, and a year before a noun as part of the topic', () => {
     expect(readTimeIntent('What are the latest remarks from Lavrov?', NOW)).toMatchObject({ range: null, newestFirst: true });
     expect(readTimeIntent('lavrov on the 1967 borders', NOW)).toMatchObject({ range: null, newestFirst: false, phrases: [] });
@@ -50,6 +58,9 @@ describe('time in questions', () => {
   it('says nothing when no article is dated in the time asked about', async () => {
     const answer = await answerQuestion(snapshot, runtime, 'What did Lavrov say last week?', { now: NOW });
     expect(answer).toMatchObject({ answered: false, verdict: 'no-article-in-time', citations: [] });
+    expect(formatAnswerText(answer)).toContain(NO_ARTICLE_IN_TIME);
+    // A topic the articles lack is the reason given, even with a time in the question.
+    expect((await answerQuestion(snapshot, runtime, 'What is the price of Bitcoin today?', { now: NOW })).verdict).toBe('words-not-in-corpus');
   });
 
   it('puts the newest article first for "latest"', async () => {

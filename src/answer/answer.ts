@@ -143,7 +143,7 @@ export async function answerQuestion(
 function queryContext(snapshot: IndexSnapshot, models: AnswerModels, now: Date | undefined): QueryContext {
   const stats = corpusStats(snapshot);
   const spelling = derived(snapshot, 'spelling', () => new SpellingCorrector(stats.wordCounts, models.lexicon));
-  return { lexicon: models.lexicon, stats, spelling, wordnet: models.wordnet, vectors: models.vectors, now };
+  return { lexicon: models.lexicon, stats, spelling, wordnet: models.wordnet, vectors: models.vectors, now, newestArticle: asOfSnapshot(snapshot).date };
 }
 
 /**

@@ -4,6 +4,13 @@ import { keepStart, shortTitle } from '../text/cut.js';
 import { DEFAULT_SNIPPET_CHARS, snippetOf, type Snippet } from './snippet.js';
 
 export const NOT_IN_CORPUS = 'Nothing in the articles answers this question.';
+/** When the question names a time no article is dated in: the closing line's "as of" says how far they go. */
+export const NO_ARTICLE_IN_TIME = 'No article is dated in the time you asked about.';
+
+/** What an unanswered question is told, by why it was not answered. */
+export function notAnsweredText(answer: Pick<Answer, 'verdict'>): string {
+  return answer.verdict === 'no-article-in-time' ? NO_ARTICLE_IN_TIME : NOT_IN_CORPUS;
+}
 
 /**
  * About what a desktop Discord window shows without scrolling, and what a reader takes in at a glance: an answer
@@ -53,6 +60,8 @@ export interface Card {
  */
 export interface AnswerLayout {
   answered: boolean;
+  /** For an unanswered question, what it is told (see notAnsweredText); empty when answered. */
+  notAnswered: string;
   quotes: Quote[];
   cards: Card[];
   /** Short facts for the closing line, in order: what was asked, what was searched for, as of when. */
@@ -68,13 +77,13 @@ export interface AnswerLayout {
 export function layoutAnswer(answer: Answer, options: LayoutOptions = {}): AnswerLayout {
   const budget = options.readingBudget ?? READING_BUDGET_CHARS;
   const closing = closingFacts(answer, options.showQuestion ?? false);
-  if (!answer.answered) return { answered: false, quotes: [], cards: [], closing };
+  if (!answer.answered) return { answered: false, notAnswered: notAnsweredText(answer), quotes: [], cards: [], closing };
 
   const quotesOf = (count: number) => answer.citations.slice(0, count).map((c) => ({ n: c.n, text: c.snippet.answer }));
 
   let cards = answer.citations.map((c) => card(c, c.snippet));
   for (let count = answer.citations.length; count >= 1; count--) {
-    const layout = { answered: true, quotes: quotesOf(count), cards, closing };
+    const layout = { answered: true, notAnswered: '', quotes: quotesOf(count), cards, closing };
     if (layoutSize(layout) <= budget) return layout;
   }
   // Then snippets shorten, context first and at last the sentences themselves, at word boundaries: first the
@@ -85,17 +94,17 @@ export function layoutAnswer(answer: Answer, options: LayoutOptions = {}): Answe
     for (let size = DEFAULT_SNIPPET_CHARS - SNIPPET_STEP_CHARS; size >= MIN_SNIPPET_CHARS; size -= SNIPPET_STEP_CHARS) {
       for (const i of group) chars[i] = size;
       cards = answer.citations.map((c, i) => card(c, snippetOf(c.excerpt, c.highlight, chars[i])));
-      if (layoutSize({ answered: true, quotes, cards, closing }) <= budget) return { answered: true, quotes, cards, closing };
+      if (layoutSize({ answered: true, notAnswered: '', quotes, cards, closing }) <= budget) return { answered: true, notAnswered: '', quotes, cards, closing };
     }
   }
-  return { answered: true, quotes, cards, closing };
+  return { answered: true, notAnswered: '', quotes, cards, closing };
 }
 
 /** Characters a reader sees, markup aside: what the reading budget counts. */
 export function layoutSize(layout: AnswerLayout): number {
   const quotes = layout.quotes.reduce((n, q) => n + q.text.length + marker(q.n).length + 1, 0);
   const cards = layout.cards.reduce((n, c) => n + cardHeading(c).length + cardSource(c).length + snippetText(c.snippet).length, 0);
-  return quotes + cards + closingLine(layout).length + (layout.answered ? 0 : NOT_IN_CORPUS.length);
+  return quotes + cards + closingLine(layout).length + layout.notAnswered.length;
 }
 
 export function marker(n: number): string {
@@ -138,7 +147,7 @@ export function readableDate(isoDate: string | null): string {
 export function formatAnswerText(answer: Answer, options: LayoutOptions = { showQuestion: true }): string {
   const layout = layoutAnswer(answer, options);
   const lines: string[] = [];
-  if (!layout.answered) lines.push(NOT_IN_CORPUS, '');
+  if (!layout.answered) lines.push(layout.notAnswered, '');
   for (const q of layout.quotes) lines.push(`> ${q.text} ${marker(q.n)}`);
   if (layout.quotes.length) lines.push('');
   for (const c of layout.cards) {

@@ -6,7 +6,6 @@ import {
   layoutAnswer,
   marker,
   markSnippet,
-  NOT_IN_CORPUS,
   type LayoutOptions,
 } from '../answer/format-text.js';
 import { fitEmbeds, LIMITS, truncate } from './discord-limits.js';
@@ -49,7 +48,7 @@ export function renderAnswer(answer: Answer, options: LayoutOptions = {}): Disco
   const fitted = fitEmbeds(embeds);
   let cut = JSON.stringify(fitted) !== JSON.stringify(embeds);
 
-  const lead = layout.answered ? layout.quotes.map((q) => `> ${escape(q.text)} ${marker(q.n)}`) : [NOT_IN_CORPUS];
+  const lead = layout.answered ? layout.quotes.map((q) => `> ${escape(q.text)} ${marker(q.n)}`) : [layout.notAnswered];
   const closing = () => `-# ${escape(closingLine(layout))}${cut ? ` · ${CUT_NOTE}` : ''}`;
   // Later quotes go first: each is also in bold on its own embed. The closing line is bounded (echoes are cut to
   // 100 characters), so what is left to cut is the first quote itself.

@@ -77,12 +77,14 @@ export interface QueryContext {
   wordnet: WordNet | null;
   /** Checks that a WordNet sense is the one news text means (see SAME_SENSE); null: no check. */
   vectors: WordVectors | null;
+  /** The newest article date (YYYY-MM-DD): "in December" means the last December up to it. */
+  newestArticle?: string | null;
   /** Reference time for "last week"; now when omitted. */
   now?: Date;
 }
 
 export function analyseQuestion(question: string, context: QueryContext): QueryAnalysis {
-  const time = readTimeIntent(question, context.now);
+  const time = readTimeIntent(question, context.now, context.newestArticle ?? null);
   const { stats, lexicon } = context;
   const collocations = collocationsOf(time.topic, context.wordnet);
   const terms = questionTerms(time.topic).map((t): WeightedTerm => {

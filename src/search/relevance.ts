@@ -46,7 +46,8 @@ export function carriesEvidence(candidate: Candidate): boolean {
 
 export function judge(query: QueryAnalysis, retrieval: Retrieval, cited: readonly Candidate[]): Verdict {
   if (query.totalWeight === 0) return 'no-content-words';
-  if (retrieval.noArticleInTime) return 'no-article-in-time';
+  // A topic the articles never mention is the better reason to give ("the price of Bitcoin today").
   if (unattestedShare(retrieval) > MAX_UNATTESTED_SHARE) return 'words-not-in-corpus';
+  if (retrieval.noArticleInTime) return 'no-article-in-time';
   return cited.some(carriesEvidence) ? 'answered' : 'no-passage-covers';
 }

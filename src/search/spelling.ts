@@ -7,13 +7,17 @@ import type { Lexicon } from './lexicon.js';
  * 1. the corpus never uses it (a word the articles use is never "corrected" into another);
  * 2. it is long enough for an edit to be a slip rather than another word: one edit from 4 letters, two from 6
  *    ("oil" ≠ "soil", "putin" ≠ "putting"); a swap of two neighbouring letters counts as one edit;
- * 3. general English agrees that it is a slip: the typed form is unknown to the 341k-word list, or at least
- *    MISSPELLING_RARITY times rarer than the corpus word. Misspellings of a name are that much rarer than the name
- *    ("isreal" rank 134,601 vs "israel" 302); a real word that happens to be one edit from a corpus word is not
- *    ("crimea" 22,881 vs "crime" ~1,400; "president" vs "resident", where the typed word is the commoner one).
+ * 3. general English agrees that it is a slip: the typed form is unknown to the 341k-word list; or it lies past
+ *    the list's first 100,000 words (where the list is mostly typos, fragments and rare names: the offline model
+ *    keeps no vector for them) and is at least 10 times rarer than the corpus word ("ceasfire" 193,487 vs
+ *    "ceasefire" 4,600); or, within the first 100,000, at least MISSPELLING_RARITY times rarer ("isreal" 134,601
+ *    vs "israel" 302). A real word that happens to be one edit from a corpus word is not corrected ("crimea"
+ *    22,881 vs "crime" ~1,400; "president" vs "resident", where the typed word is the commoner one).
  * Among several candidates the closest wins, then the one the corpus uses most.
  */
 const MISSPELLING_RARITY = 100;
+const RARE_RANK = 100_000;
+const RARE_MISSPELLING_RARITY = 10;
 const ONE_EDIT_FROM = 4;
 const TWO_EDITS_FROM = 6;
 
@@ -44,7 +48,7 @@ export class SpellingCorrector {
         const edits = editsBetween(typed, candidate, maxEdits);
         if (edits > maxEdits) continue;
         const candidateRank = this.lexicon.rank(candidate);
-        if (typedRank !== null && (candidateRank === null || typedRank < candidateRank * MISSPELLING_RARITY)) continue;
+        if (typedRank !== null && (candidateRank === null || typedRank < candidateRank * (typedRank > RARE_RANK ? RARE_MISSPELLING_RARITY : MISSPELLING_RARITY))) continue;
         const count = this.corpusWords.get(candidate) ?? 0;
         if (!best || edits < best.edits || (edits === best.edits && count > best.count)) best = { word: candidate, edits, count };
       }

@@ -39,9 +39,13 @@ const PERIOD = /\b(?:last|past|previous|this)\s+(day|week|month|year)s?\b/iu;
  * Reads the time a question asks about: a date or period in it (chrono-node, a maintained natural-language date
  * parser: "in November 2023", "last December", "since March", "yesterday", "last week") or a request for the
  * newest reports. `now` is the reference for relative expressions (injectable for tests). A month named without
- * a year means its most recent occurrence up to now: people ask about the past.
+ * a year means its most recent occurrence up to the newest article (`newestArticle`, YYYY-MM-DD) or now, whichever
+ * is earlier: people ask about the past of the story they follow, and "in December" asked of an archive that ends
+ * in November 2024 means December 2023, not a December no article can be from. "Last week" stays relative to now:
+ * it names a time, and "no article from last week" is the honest answer.
  */
-export function readTimeIntent(question: string, now: Date = new Date()): TimeIntent {
+export function readTimeIntent(question: string, now: Date = new Date(), newestArticle: string | null = null): TimeIntent {
+  const monthReference = newestArticle && new Date(`${newestArticle}T23:59:59Z`) < now ? new Date(`${newestArticle}T23:59:59Z`) : now;
   const phrases: string[] = [];
   const spans: Array<[number, number]> = [];
   const ranges: DateRange[] = [];
@@ -50,7 +54,7 @@ export function readTimeIntent(question: string, now: Date = new Date()): TimeIn
   // "between October and December 2023": a month written without a year takes the year written beside it.
   const writtenYear = results.find((r) => r.start.isCertain('year'))?.start.get('year') ?? null;
   for (const result of results) {
-    const range = rangeOf(result, question, now, writtenYear);
+    const range = rangeOf(result, question, now, monthReference, writtenYear);
     if (!range) continue;
     ranges.push(range.range);
     spans.push([range.start, result.index + result.text.length]);
@@ -75,7 +79,13 @@ export function readTimeIntent(question: string, now: Date = new Date()): TimeIn
   return { range: combine(ranges), newestFirst, phrases, topic: without(question, spans) };
 }
 
-function rangeOf(result: chrono.ParsedResult, question: string, now: Date, writtenYear: number | null): { range: DateRange; start: number } | null {
+function rangeOf(
+  result: chrono.ParsedResult,
+  question: string,
+  now: Date,
+  monthReference: Date,
+  writtenYear: number | null,
+): { range: DateRange; start: number } | null {
   const before = question.slice(0, result.index);
   const leadIn = LEAD_IN.exec(before)?.[0].length ?? 0;
   const text = result.text;
@@ -89,9 +99,9 @@ function rangeOf(result: chrono.ParsedResult, question: string, now: Date, writt
     else from.setUTCFullYear(from.getUTCFullYear() - 1);
     return { range: { from: iso(from), to: iso(now) }, start: result.index - leadIn };
   }
-  const exact = spanOf(result.start, now, writtenYear);
+  const exact = spanOf(result.start, monthReference, writtenYear);
   if (!exact) return null;
-  const end = result.end ? spanOf(result.end, now, writtenYear) : null;
+  const end = result.end ? spanOf(result.end, monthReference, writtenYear) : null;
   const since = SINCE.exec(before);
   if (since) return { range: { from: exact.from, to: null }, start: result.index - since[0].length };
   const until = UNTIL.exec(before);
@@ -105,13 +115,15 @@ function spanOf(components: chrono.ParsedComponents, now: Date, writtenYear: num
   const month = components.isCertain('month') ? components.get('month') : null;
   const day = components.isCertain('day') ? components.get('day') : null;
   if (year === null && month === null && day === null) return null;
-  if (day !== null) {
+  if (day !== null && (year !== null || month === null)) {
     const date = components.date();
     return { from: iso(date), to: iso(date) };
   }
   let y = year ?? now.getUTCFullYear();
   if (month === null) return { from: `${y}-01-01`, to: `${y}-12-31` };
-  if (year === null && (y > now.getUTCFullYear() || month > now.getUTCMonth() + 1)) y -= 1;
+  // The most recent such month (or day of it) up to the reference.
+  if (year === null && (month > now.getUTCMonth() + 1 || (month === now.getUTCMonth() + 1 && day !== null && day > now.getUTCDate()))) y -= 1;
+  if (day !== null) return { from: `${y}-${pad(month)}-${pad(day)}`, to: `${y}-${pad(month)}-${pad(day)}` };
   const last = new Date(Date.UTC(y, month, 0)).getUTCDate();
   return { from: `${y}-${pad(month)}-01`, to: `${y}-${pad(month)}-${pad(last)}` };
 }
