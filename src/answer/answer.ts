@@ -140,7 +140,7 @@ export async function answerQuestion(
   };
 }
 
-function queryContext(snapshot: IndexSnapshot, models: AnswerModels, now: Date | undefined): QueryContext {
+export function queryContext(snapshot: IndexSnapshot, models: AnswerModels, now: Date | undefined): QueryContext {
   const stats = corpusStats(snapshot);
   const spelling = derived(snapshot, 'spelling', () => new SpellingCorrector(stats.wordCounts, models.lexicon));
   return { lexicon: models.lexicon, stats, spelling, wordnet: models.wordnet, vectors: models.vectors, now };
@@ -150,7 +150,7 @@ function queryContext(snapshot: IndexSnapshot, models: AnswerModels, now: Date |
  * One citation per article, its best passage: the next passage of the same article mostly repeats the story
  * (passages overlap by a sentence), and a reader wants different articles before more of the same one.
  */
-function bestPerArticle(snapshot: IndexSnapshot, ranked: Candidate[]): Candidate[] {
+export function bestPerArticle(snapshot: IndexSnapshot, ranked: Candidate[]): Candidate[] {
   const seen = new Set<string>();
   return ranked.filter((c) => {
     const file = snapshot.chunks[c.chunk].file;

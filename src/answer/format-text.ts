@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Answer, Citation } from './answer.js';
+import type { Answer, AsOf, Citation } from './answer.js';
 import { keepStart, shortTitle } from '../text/cut.js';
 import { DEFAULT_SNIPPET_CHARS, snippetOf, type Snippet } from './snippet.js';
 
@@ -162,7 +162,7 @@ function card(citation: Citation, snippet: Snippet): Card {
 }
 
 /** Only an http(s) address is a link a reader can open (and the only kind Discord accepts as an embed's url). */
-function webAddress(url: string | null): string | null {
+export function webAddress(url: string | null): string | null {
   if (!url || !URL.canParse(url)) return null;
   const parsed = new URL(url);
   return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
@@ -172,8 +172,12 @@ function closingFacts(answer: Answer, showQuestion: boolean): string[] {
   const facts: string[] = [];
   if (showQuestion) facts.push(`asked: ${keepStart(answer.question, ECHO_MAX_CHARS)}`);
   if (answer.searchedFor) facts.push(`searched for: ${keepStart(answer.searchedFor, ECHO_MAX_CHARS)}`);
-  const { date, articles } = answer.asOf;
-  const count = `${articles} article${articles === 1 ? '' : 's'}`;
-  facts.push(date ? `as of ${readableDate(date)}, ${count}` : count);
+  facts.push(asOfFact(answer.asOf));
   return facts;
+}
+
+/** "as of 4 Nov 2024, 5 articles": how fresh the articles are, said by every answer and timeline. */
+export function asOfFact({ date, articles }: AsOf): string {
+  const count = `${articles} article${articles === 1 ? '' : 's'}`;
+  return date ? `as of ${readableDate(date)}, ${count}` : count;
 }
