@@ -153,7 +153,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('bot end to end against the Discord stand-in', () => {
-  it('registers ask, sources, help and reindex on the guild, with the documented options', async () => {
+  it('registers ask, timeline, sources, help and reindex on the guild, with the documented options', async () => {
     const h = await start();
     const put = h.registration;
     expect(put.path).toBe(`/applications/${h.standIn.applicationId}/guilds/${h.standIn.guildId}/commands`);
@@ -165,7 +165,7 @@ describe('bot end to end against the Discord stand-in', () => {
       default_member_permissions?: string | null;
       contexts?: number[];
     }>;
-    expect(commands.map((c) => c.name).sort()).toEqual(['ask', 'help', 'reindex', 'sources']);
+    expect(commands.map((c) => c.name).sort()).toEqual(['ask', 'help', 'reindex', 'sources', 'timeline']);
     const byName = Object.fromEntries(commands.map((c) => [c.name, c]));
 
     const [question, results] = byName.ask.options ?? [];
@@ -175,8 +175,10 @@ describe('bot end to end against the Discord stand-in', () => {
     expect(byName.reindex.default_member_permissions).toBe(String(PermissionFlagsBits.ManageGuild));
     expect(byName.reindex.default_member_permissions).toBe('32');
     expect(byName.reindex.contexts).toEqual([0]); // guild only
-    for (const name of ['ask', 'sources', 'help']) expect(byName[name].default_member_permissions ?? null).toBeNull();
-    expect(h.log.entries().some((e) => e.msg === 'slash commands registered' && e.count === 4 && e.scope === 'guild')).toBe(true);
+    const [topic, from, to] = byName.timeline.options ?? [];
+    expect([topic, from, to]).toMatchObject([{ name: 'topic', type: 3, required: true, max_length: 60 }, { name: 'from', type: 3 }, { name: 'to', type: 3 }]);
+    for (const name of ['ask', 'timeline', 'sources', 'help']) expect(byName[name].default_member_permissions ?? null).toBeNull();
+    expect(h.log.entries().some((e) => e.msg === 'slash commands registered' && e.count === 5 && e.scope === 'guild')).toBe(true);
   });
 
   it('/ask defers, then edits in the cited excerpts: the same citations as the CLI, highlight in bold', async () => {

@@ -131,3 +131,15 @@ describe('timeline layout', () => {
     expect(escaped).toBe('1 Jan 2024 — **Story 0** — Event 0 \\*happened\\* — https://example.com/a_b');
   });
 });
+
+describe('page button ids', () => {
+  it('carry page, range and subject within Discord’s 100 characters, and refuse anything else', async () => {
+    const { parseTimelineCustomId, timelineCustomId } = await import('../src/bot/commands/timeline.js');
+    const request = { page: 12, subject: 'x'.repeat(MAX_TOPIC_CHARS - 6) + ': a b', range: { from: '2023-01-01', to: '2024-12-31' } };
+    const id = timelineCustomId(request);
+    expect(id.length).toBeLessThanOrEqual(100);
+    expect(parseTimelineCustomId(id)).toEqual(request);
+    expect(parseTimelineCustomId(timelineCustomId({ page: 1, subject: 'gaza', range: { from: null, to: '2024-03-31' } }))).toEqual({ page: 1, subject: 'gaza', range: { from: null, to: '2024-03-31' } });
+    for (const forged of ['timeline:0:::gaza', 'timeline:1:2024:x:gaza', 'timeline:1:::', 'feedback:1:up', 'timeline:1:20241399::gaza']) expect(parseTimelineCustomId(forged)).toBeNull();
+  });
+});
