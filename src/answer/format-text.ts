@@ -13,6 +13,9 @@ export const READING_BUDGET_CHARS = 1200;
 /** Snippets shrink no further than a typical news sentence (the seeds' median is about 175 characters). */
 const MIN_SNIPPET_CHARS = 140;
 const SNIPPET_STEP_CHARS = 20;
+export const ALSO_REPORTED_IN = 'also reported in';
+/** Other reports of a story are named, not presented: a shorter title than a card's. */
+const OTHER_TITLE_CHARS = 60;
 /** The question and the searched words are echoed in the closing line, never at length. */
 const ECHO_MAX_CHARS = 100;
 
@@ -44,6 +47,8 @@ export interface Card {
   /** The article's file name, without its folder. */
   file: string;
   snippet: Snippet;
+  /** "Title (12 Nov 2023); …": the other reports of this story, or null when it has none. */
+  alsoReportedIn: string | null;
 }
 
 /**
@@ -94,7 +99,10 @@ export function layoutAnswer(answer: Answer, options: LayoutOptions = {}): Answe
 /** Characters a reader sees, markup aside: what the reading budget counts. */
 export function layoutSize(layout: AnswerLayout): number {
   const quotes = layout.quotes.reduce((n, q) => n + q.text.length + marker(q.n).length + 1, 0);
-  const cards = layout.cards.reduce((n, c) => n + cardHeading(c).length + cardSource(c).length + snippetText(c.snippet).length, 0);
+  const cards = layout.cards.reduce(
+    (n, c) => n + cardHeading(c).length + cardSource(c).length + snippetText(c.snippet).length + (c.alsoReportedIn ? ALSO_REPORTED_IN.length + c.alsoReportedIn.length : 0),
+    0,
+  );
   return quotes + cards + closingLine(layout).length + (layout.answered ? 0 : NOT_IN_CORPUS.length);
 }
 
@@ -144,7 +152,9 @@ export function formatAnswerText(answer: Answer, options: LayoutOptions = { show
   for (const c of layout.cards) {
     lines.push(`${cardHeading(c)} — ${cardSource(c)}`);
     if (c.url) lines.push(`    ${c.url}`);
-    lines.push(`    ${markSnippet(c.snippet)}`, '');
+    lines.push(`    ${markSnippet(c.snippet)}`);
+    if (c.alsoReportedIn) lines.push(`    ${ALSO_REPORTED_IN}: ${c.alsoReportedIn}`);
+    lines.push('');
   }
   lines.push(closingLine(layout));
   return lines.join('\n');
@@ -158,6 +168,7 @@ function card(citation: Citation, snippet: Snippet): Card {
     date: readableDate(citation.date),
     file: path.posix.basename(citation.source),
     snippet,
+    alsoReportedIn: citation.alsoReportedIn?.map((r) => `${shortTitle(r.title, OTHER_TITLE_CHARS)} (${readableDate(r.date)})`).join('; ') || null,
   };
 }
 
