@@ -153,7 +153,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('bot end to end against the Discord stand-in', () => {
-  it('registers ask, sources, help and reindex on the guild, with the documented options', async () => {
+  it('registers ask, timeline, sources, help and reindex on the guild, with the documented options', async () => {
     const h = await start();
     const put = h.registration;
     expect(put.path).toBe(`/applications/${h.standIn.applicationId}/guilds/${h.standIn.guildId}/commands`);
@@ -165,7 +165,7 @@ describe('bot end to end against the Discord stand-in', () => {
       default_member_permissions?: string | null;
       contexts?: number[];
     }>;
-    expect(commands.map((c) => c.name).sort()).toEqual(['ask', 'help', 'reindex', 'sources']);
+    expect(commands.map((c) => c.name).sort()).toEqual(['ask', 'help', 'reindex', 'sources', 'timeline']);
     const byName = Object.fromEntries(commands.map((c) => [c.name, c]));
 
     const [question, results] = byName.ask.options ?? [];
@@ -175,8 +175,10 @@ describe('bot end to end against the Discord stand-in', () => {
     expect(byName.reindex.default_member_permissions).toBe(String(PermissionFlagsBits.ManageGuild));
     expect(byName.reindex.default_member_permissions).toBe('32');
     expect(byName.reindex.contexts).toEqual([0]); // guild only
-    for (const name of ['ask', 'sources', 'help']) expect(byName[name].default_member_permissions ?? null).toBeNull();
-    expect(h.log.entries().some((e) => e.msg === 'slash commands registered' && e.count === 4 && e.scope === 'guild')).toBe(true);
+    const [topic, from, to] = byName.timeline.options ?? [];
+    expect([topic, from, to]).toMatchObject([{ name: 'topic', type: 3, required: true, max_length: 60 }, { name: 'from', type: 3 }, { name: 'to', type: 3 }]);
+    for (const name of ['ask', 'timeline', 'sources', 'help']) expect(byName[name].default_member_permissions ?? null).toBeNull();
+    expect(h.log.entries().some((e) => e.msg === 'slash commands registered' && e.count === 5 && e.scope === 'guild')).toBe(true);
   });
 
   it('/ask defers, then edits in the cited excerpts: the same citations as the CLI, highlight in bold', async () => {
@@ -323,7 +325,7 @@ describe('bot end to end against the Discord stand-in', () => {
     expect(messagePayloads(h.standIn.requests).map((p) => p.request)).toEqual(expect.arrayContaining([edit, reply]));
   });
 
-  it('/sources lists every article with title, date and passage count; /help answers ephemerally', async () => {
+  it('/sources lists every article with title, date and passage count, and which report the same story; /help answers ephemerally', async () => {
     const h = await start();
     const sent = h.command('sources');
     expect((await h.callback(sent)).body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
@@ -331,8 +333,12 @@ describe('bot end to end against the Discord stand-in', () => {
     const [embed] = edit.body.embeds ?? [];
     const documents = Object.values((await runtime.index.current()).manifest.documents);
     expect(documents).toHaveLength(5);
-    expect(embed.title).toBe('Sources (5 articles)');
-    const lines = embed.description!.split('\n');
+    // Seeds 003 and 004 report the same story (story-clusters.ts): each names the other on a line of its own.
+    expect(embed.title).toBe('Sources (5 articles; 1 story reported more than once)');
+    const allLines = embed.description!.split('\n');
+    const files = documents.map((d) => path.basename(d.source));
+    expect(allLines.filter((l) => l.startsWith('  ↳ '))).toEqual([`  ↳ same story as \`${files[4]}\``, `  ↳ same story as \`${files[3]}\``]);
+    const lines = allLines.filter((l) => l.startsWith('• '));
     expect(lines).toHaveLength(5);
     documents.forEach((d, i) => {
       expect(d.source).toMatch(new RegExp(`corpus/00${i}_[0-9a-f]+\\.txt$`));
@@ -520,7 +526,7 @@ describe('bot end to end against the Discord stand-in', () => {
     const edit = await h.originalEdit(sent, undefined, 10_000);
     expect(edit.time).toBeGreaterThanOrEqual(builtAt);
     expectSameAnswerAsCli(edit.body, await cliAnswer(HEZBOLLAH, 3, runtimeWith(index, slow)));
-    expect((await h.originalEdit(sources, undefined, 10_000)).body.embeds?.[0]?.title).toBe('Sources (5 articles)');
+    expect((await h.originalEdit(sources, undefined, 10_000)).body.embeds?.[0]?.title).toMatch(/^Sources \(5 articles[;)]/);
     expect(await indexGeneration(own.indexDir)).not.toBeNull();
   });
 });

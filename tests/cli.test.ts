@@ -43,7 +43,9 @@ describe('ask --json', () => {
     expect(new Set(answer.citations.map((c: { source: string }) => c.source)).size).toBe(answer.citations.length);
     expect(answer.asOf).toEqual({ date: '2024-11-04', articles: 5 });
     for (const c of answer.citations) {
-      expect(Object.keys(c).sort()).toEqual([...CITATION_KEYS].sort());
+      // alsoReportedIn is there only when another article reports the same story.
+      const keys = c.alsoReportedIn ? [...CITATION_KEYS, 'alsoReportedIn'] : CITATION_KEYS;
+      expect(Object.keys(c).sort()).toEqual([...keys].sort());
       expect(c.source).toMatch(/corpus\/\d{3}_[0-9a-f]+\.txt$/);
       expect(c.date === null || /^\d{4}-\d{2}-\d{2}$/.test(c.date)).toBe(true);
       expect(typeof c.score).toBe('number');

@@ -6,14 +6,21 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  ButtonStyle,
   Client,
+  ComponentType,
   DiscordAPIError,
   Events,
   GatewayIntentBits,
+  InteractionResponseType,
   MessageFlags,
   PermissionFlagsBits,
   Routes,
+  type APIActionRowComponent,
+  type APIComponentInMessageActionRow,
   type APIEmbed,
+  type APIUser,
+  type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
   type Message,
@@ -548,5 +555,132 @@ describe('discord stand-in with a real discord.js client', () => {
     const { standIn, client } = await connect();
     await expectDiscordError(client.rest.get('/nonexistent/route'), 404, 0);
     expect(standIn.requests.at(-1)).toMatchObject({ method: 'GET', path: '/nonexistent/route', status: 404 });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Message components: Discord's checks on `components`, MESSAGE_COMPONENT clicks, UPDATE_MESSAGE (7) and
+// DEFERRED_UPDATE_MESSAGE (6). Clicks Discord could not deliver are refused.
+// ---------------------------------------------------------------------------------------------------------------
+
+type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
+const button = (customId: string, extra: object = {}) => ({
+  type: ComponentType.Button,
+  style: ButtonStyle.Secondary,
+  custom_id: customId,
+  label: customId.slice(0, 80),
+  ...extra,
+});
+const row = (...components: object[]) => ({ type: ComponentType.ActionRow, components }) as Row;
+const link = (extra: object = {}) => ({ type: ComponentType.Button, style: ButtonStyle.Link, url: 'https://example.org', label: 'l', ...extra });
+const select = (customId: string) => ({ type: ComponentType.StringSelect, custom_id: customId, options: [{ label: 'o', value: 'o' }] });
+const asJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** A message with `components` in the stand-in's channel, a click on `customId`, and the client's interaction. */
+async function clickOn(components: Row[], customId: string, user?: APIUser) {
+  const { standIn, client } = await connect();
+  const channel = client.channels.cache.get(standIn.channelId) as TextChannel;
+  const message = await channel.send({ content: 'vote', components });
+  const clicked = nextEvent(client, Events.InteractionCreate, (i): i is ButtonInteraction => (i as Interaction).isButton());
+  const sent = standIn.sendComponentClick({ messageId: message.id, customId, user });
+  return { standIn, client, message, sent, interaction: await clicked };
+}
+
+describe('message components', () => {
+  it('keeps valid action rows of buttons on the message', async () => {
+    const { standIn, client } = await connect();
+    const channel = client.channels.cache.get(standIn.channelId) as TextChannel;
+    const components = [row(button('a'), button('b', { label: undefined, emoji: { name: '👍' } })), row(link())];
+    const message = await channel.send({ content: 'with buttons', components });
+    expect(standIn.getMessage(message.id)?.components).toEqual(asJson(components));
+    expect(message.components).toHaveLength(2);
+  });
+
+  it.each([
+    // Checked by the stand-in's own rules (the OpenAPI description cannot express them).
+    ['six rows', Array.from({ length: 6 }, (_, i) => row(button(`r${i}`))), /"components":\{"_errors":\[\{"code":"BASE_TYPE_MAX_LENGTH"/],
+    ['a duplicated custom_id', [row(button('same')), row(button('same'))], /COMPONENT_CUSTOM_ID_DUPLICATED/],
+    ['a button with neither label nor emoji', [row(button('a', { label: undefined }))], /BUTTON_COMPONENT_LABEL_OR_EMOJI_REQUIRED/],
+    ['a button without a custom_id', [row(button('a', { custom_id: undefined }))], /"custom_id":\{"_errors":\[\{"code":"BASE_TYPE_REQUIRED"/],
+    ['a link button with a custom_id', [row(link({ custom_id: 'x' }))], /BUTTON_COMPONENT_CUSTOM_ID_FORBIDDEN/],
+    ['a link button without a url', [row(link({ url: undefined }))], /"url":\{"_errors":\[\{"code":"BASE_TYPE_REQUIRED"/],
+    ['a url on a button that is not a link', [row(button('a', { url: 'https://example.org' }))], /BUTTON_COMPONENT_URL_FORBIDDEN/],
+    ['a select menu beside a button', [row(button('a'), select('s'))], /COMPONENT_LAYOUT_WIDTH_EXCEEDED/],
+    ['two select menus in a row', [row(select('s'), select('t'))], /COMPONENT_LAYOUT_WIDTH_EXCEEDED/],
+    // Checked against Discord's OpenAPI description.
+    ['six buttons in a row', [row(...Array.from({ length: 6 }, (_, i) => button(`b${i}`)))], /UNION_TYPE_CHOICES/],
+    ['an empty row', [row()], /"components":\{"_errors":\[\{"code":"BASE_TYPE_MIN_LENGTH"/],
+    ['a custom_id of 101 characters', [row(button('x'.repeat(101)))], /"custom_id":\{"_errors":\[\{"code":"BASE_TYPE_MAX_LENGTH"/],
+    ['a label of 81 characters', [row(button('a', { label: 'l'.repeat(81) }))], /"label":\{"_errors":\[\{"code":"BASE_TYPE_MAX_LENGTH"/],
+    ['a button outside an action row', [button('loose')], /UNION_TYPE_CHOICES/],
+    ['an unknown button style', [row(button('a', { style: 9 }))], /UNION_TYPE_CHOICES/],
+  ])('refuses %s with 400 Invalid Form Body', async (_, components, errors) => {
+    const { standIn, client } = await connect();
+    const post = client.rest.post(Routes.channelMessages(standIn.channelId), { body: { content: 'x', components } });
+    const error = await expectDiscordError(post, 400, 50035);
+    expect(JSON.stringify(error.rawError)).toMatch(errors);
+  });
+
+  it('delivers a click with its message, custom id and user; UPDATE_MESSAGE edits only what it carries', async () => {
+    const { standIn, client, message, sent, interaction } = await clickOn([row(button('up'), button('down'))], 'down', undefined);
+    expect(interaction.customId).toBe('down');
+    expect(interaction.message.id).toBe(message.id);
+    expect(interaction.user.id).toBe(standIn.users.regular.id);
+    expect(interaction.guildId).toBe(standIn.guildId);
+
+    await interaction.update({ components: [row(button('up'), button('down', { label: 'down 1' }))] });
+    const callback = await standIn.waitForRequest(isRequest('POST', `/interactions/${sent.id}/${sent.token}/callback`));
+    expect(callback.status).toBe(204);
+    expect((callback.body as { type: number }).type).toBe(InteractionResponseType.UpdateMessage);
+    const stored = standIn.getMessage(message.id)!;
+    expect(stored.content).toBe('vote');
+    expect((stored.components?.[0] as Row).components.map((b) => ('label' in b ? b.label : undefined))).toEqual(['up', 'down 1']);
+    expect(stored.edited_timestamp).not.toBeNull();
+    expect(standIn.getInteraction(sent.id)?.originalMessageId).toBe(message.id);
+    // A second acknowledgement is refused (discord.js would not even send it), as for any interaction.
+    const again = { type: InteractionResponseType.UpdateMessage, data: { content: 'again' } };
+    await expectDiscordError(client.rest.post(Routes.interactionCallback(sent.id, sent.token), { body: again, auth: false }), 400, 40060);
+    expect(standIn.getMessage(message.id)?.content).toBe('vote');
+  });
+
+  it('DEFERRED_UPDATE_MESSAGE, then an edit of @original, changes the clicked message', async () => {
+    const { standIn, message, interaction } = await clickOn([row(button('go'))], 'go');
+    await interaction.deferUpdate();
+    expect(standIn.getMessage(message.id)?.content).toBe('vote');
+    await interaction.editReply({ content: 'after' });
+    expect(standIn.getMessage(message.id)?.content).toBe('after');
+  });
+
+  it('an UPDATE_MESSAGE with invalid components is refused and changes nothing', async () => {
+    const { standIn, message, interaction } = await clickOn([row(button('up'))], 'up');
+    await expectDiscordError(interaction.update({ components: [row(button('x'.repeat(101)))] }), 400, 50035);
+    expect(standIn.getMessage(message.id)?.components).toEqual([asJson(row(button('up')))]);
+  });
+
+  it('refuses clicks Discord could not deliver: no such component, a disabled one, another user’s ephemeral message', async () => {
+    const { standIn, client } = await connect();
+    const channel = client.channels.cache.get(standIn.channelId) as TextChannel;
+    const message = await channel.send({ content: 'x', components: [row(button('on'), button('off', { disabled: true }))] });
+    expect(() => standIn.sendComponentClick({ messageId: message.id, customId: 'missing' })).toThrow(/has no component with custom_id "missing"/);
+    expect(() => standIn.sendComponentClick({ messageId: message.id, customId: 'off' })).toThrow(/is disabled/);
+    const plain = await channel.send('no components');
+    expect(() => standIn.sendComponentClick({ messageId: plain.id, customId: 'on' })).toThrow(/has no component/);
+
+    // An ephemeral reply with a button: only the user who ran the command sees it, so only they can click.
+    const command = nextInteraction(client);
+    const sent = standIn.sendSlashCommand({ name: 'private', user: standIn.users.moderator });
+    await (await command).reply({ content: 'only you', components: [row(button('mine'))], flags: MessageFlags.Ephemeral });
+    const ephemeralId = standIn.getInteraction(sent.id)!.originalMessageId!;
+    expect(() => standIn.sendComponentClick({ messageId: ephemeralId, customId: 'mine' })).toThrow(/only its recipient/);
+    expect(() => standIn.sendComponentClick({ messageId: ephemeralId, customId: 'mine', user: standIn.users.moderator })).not.toThrow();
+  });
+
+  it('a slash command cannot be answered with UPDATE_MESSAGE', async () => {
+    const { standIn, client } = await connect();
+    const command = nextInteraction(client);
+    const sent = standIn.sendSlashCommand({ name: 'anything' });
+    await command;
+    const body = { type: InteractionResponseType.UpdateMessage, data: { content: 'x' } };
+    await expectDiscordError(client.rest.post(Routes.interactionCallback(sent.id, sent.token), { body, auth: false }), 400, 50035);
   });
 });

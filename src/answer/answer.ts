@@ -11,6 +11,7 @@ import { analyseQuestion, type QueryAnalysis, type QueryContext } from '../searc
 import { carriesEvidence, judge, type Verdict } from '../search/relevance.js';
 import { retrieve, type Candidate, type RetrievalMode } from '../search/retrieve.js';
 import { SpellingCorrector } from '../search/spelling.js';
+import { onePerStory, otherReports, type OtherReport } from '../search/story-clusters.js';
 import { tidyExcerpt } from './excerpt.js';
 import { bestSentence } from './highlight.js';
 import { highlightWithSnippet, type Snippet } from './snippet.js';
@@ -32,6 +33,8 @@ export interface Citation {
   evidence: Array<Pick<TermMatch, 'word' | 'matched' | 'kind'>>;
   /** What a reader is shown: the highlight with at most a sentence of context each side, a few hundred characters. */
   snippet: Snippet;
+  /** The other articles that report the same story (see story-clusters.ts), oldest first; absent when none do. */
+  alsoReportedIn?: OtherReport[];
 }
 
 /** What `ask` prints and what the bot shows: one shape for every front end. */
@@ -106,13 +109,14 @@ export async function answerQuestion(
   const query = analyseQuestion(question, queryContext(snapshot, models, options.now));
   const retrieval = retrieve(snapshot, query, queryVector, { mode: options.mode });
   const searched = performance.now();
-  const cited = distinctCandidates(snapshot, bestPerArticle(snapshot, retrieval.candidates.filter(carriesEvidence)), k);
+  const cited = distinctCandidates(snapshot, onePerStory(snapshot, bestPerArticle(snapshot, retrieval.candidates.filter(carriesEvidence))), k);
   const verdict = judge(query, retrieval, cited);
   const chosen = verdict === 'answered' ? orderForQuestion(snapshot, query, cited) : [];
   const citations = chosen.map((candidate, i): Citation => {
     const chunk = snapshot.chunks[candidate.chunk];
     const doc = snapshot.manifest.documents[chunk.file];
     const excerpt = derived(snapshot, `excerpt:${candidate.chunk}`, () => tidyExcerpt(chunk.text));
+    const others = otherReports(snapshot, chunk.file);
     return {
       n: i + 1,
       source: doc.source,
@@ -123,6 +127,7 @@ export async function answerQuestion(
       excerpt,
       ...highlightWithSnippet(excerpt, bestSentence(snapshot, candidate.chunk, query)),
       evidence: candidate.evidence.matches.map(({ word, matched, kind }) => ({ word, matched, kind })),
+      ...(others.length ? { alsoReportedIn: others } : {}),
     };
   });
   const finished = performance.now();
@@ -140,7 +145,7 @@ export async function answerQuestion(
   };
 }
 
-function queryContext(snapshot: IndexSnapshot, models: AnswerModels, now: Date | undefined): QueryContext {
+export function queryContext(snapshot: IndexSnapshot, models: AnswerModels, now: Date | undefined): QueryContext {
   const stats = corpusStats(snapshot);
   const spelling = derived(snapshot, 'spelling', () => new SpellingCorrector(stats.wordCounts, models.lexicon));
   return { lexicon: models.lexicon, stats, spelling, wordnet: models.wordnet, vectors: models.vectors, now, newestArticle: asOfSnapshot(snapshot).date };
@@ -150,7 +155,7 @@ function queryContext(snapshot: IndexSnapshot, models: AnswerModels, now: Date |
  * One citation per article, its best passage: the next passage of the same article mostly repeats the story
  * (passages overlap by a sentence), and a reader wants different articles before more of the same one.
  */
-function bestPerArticle(snapshot: IndexSnapshot, ranked: Candidate[]): Candidate[] {
+export function bestPerArticle(snapshot: IndexSnapshot, ranked: Candidate[]): Candidate[] {
   const seen = new Set<string>();
   return ranked.filter((c) => {
     const file = snapshot.chunks[c.chunk].file;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Answer, Citation } from './answer.js';
+import type { Answer, AsOf, Citation } from './answer.js';
 import { keepStart, shortTitle } from '../text/cut.js';
 import { DEFAULT_SNIPPET_CHARS, snippetOf, type Snippet } from './snippet.js';
 
@@ -20,6 +20,9 @@ export const READING_BUDGET_CHARS = 1200;
 /** Snippets shrink no further than a typical news sentence (the seeds' median is about 175 characters). */
 const MIN_SNIPPET_CHARS = 140;
 const SNIPPET_STEP_CHARS = 20;
+export const ALSO_REPORTED_IN = 'also reported in';
+/** Other reports of a story are named, not presented: a shorter title than a card's. */
+const OTHER_TITLE_CHARS = 60;
 /** The question and the searched words are echoed in the closing line, never at length. */
 const ECHO_MAX_CHARS = 100;
 
@@ -51,6 +54,8 @@ export interface Card {
   /** The article's file name, without its folder. */
   file: string;
   snippet: Snippet;
+  /** "Title (12 Nov 2023); …": the other reports of this story, or null when it has none. */
+  alsoReportedIn: string | null;
 }
 
 /**
@@ -103,7 +108,10 @@ export function layoutAnswer(answer: Answer, options: LayoutOptions = {}): Answe
 /** Characters a reader sees, markup aside: what the reading budget counts. */
 export function layoutSize(layout: AnswerLayout): number {
   const quotes = layout.quotes.reduce((n, q) => n + q.text.length + marker(q.n).length + 1, 0);
-  const cards = layout.cards.reduce((n, c) => n + cardHeading(c).length + cardSource(c).length + snippetText(c.snippet).length, 0);
+  const cards = layout.cards.reduce(
+    (n, c) => n + cardHeading(c).length + cardSource(c).length + snippetText(c.snippet).length + (c.alsoReportedIn ? ALSO_REPORTED_IN.length + c.alsoReportedIn.length : 0),
+    0,
+  );
   return quotes + cards + closingLine(layout).length + layout.notAnswered.length;
 }
 
@@ -153,7 +161,9 @@ export function formatAnswerText(answer: Answer, options: LayoutOptions = { show
   for (const c of layout.cards) {
     lines.push(`${cardHeading(c)} — ${cardSource(c)}`);
     if (c.url) lines.push(`    ${c.url}`);
-    lines.push(`    ${markSnippet(c.snippet)}`, '');
+    lines.push(`    ${markSnippet(c.snippet)}`);
+    if (c.alsoReportedIn) lines.push(`    ${ALSO_REPORTED_IN}: ${c.alsoReportedIn}`);
+    lines.push('');
   }
   lines.push(closingLine(layout));
   return lines.join('\n');
@@ -167,11 +177,12 @@ function card(citation: Citation, snippet: Snippet): Card {
     date: readableDate(citation.date),
     file: path.posix.basename(citation.source),
     snippet,
+    alsoReportedIn: citation.alsoReportedIn?.map((r) => `${shortTitle(r.title, OTHER_TITLE_CHARS)} (${readableDate(r.date)})`).join('; ') || null,
   };
 }
 
 /** Only an http(s) address is a link a reader can open (and the only kind Discord accepts as an embed's url). */
-function webAddress(url: string | null): string | null {
+export function webAddress(url: string | null): string | null {
   if (!url || !URL.canParse(url)) return null;
   const parsed = new URL(url);
   return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
@@ -181,8 +192,12 @@ function closingFacts(answer: Answer, showQuestion: boolean): string[] {
   const facts: string[] = [];
   if (showQuestion) facts.push(`asked: ${keepStart(answer.question, ECHO_MAX_CHARS)}`);
   if (answer.searchedFor) facts.push(`searched for: ${keepStart(answer.searchedFor, ECHO_MAX_CHARS)}`);
-  const { date, articles } = answer.asOf;
-  const count = `${articles} article${articles === 1 ? '' : 's'}`;
-  facts.push(date ? `as of ${readableDate(date)}, ${count}` : count);
+  facts.push(asOfFact(answer.asOf));
   return facts;
+}
+
+/** "as of 4 Nov 2024, 5 articles": how fresh the articles are, said by every answer and timeline. */
+export function asOfFact({ date, articles }: AsOf): string {
+  const count = `${articles} article${articles === 1 ? '' : 's'}`;
+  return date ? `as of ${readableDate(date)}, ${count}` : count;
 }

@@ -12,6 +12,7 @@ import {
 import type { Logger } from 'pino';
 import type { Runtime } from '../app/runtime.js';
 import { COMMANDS } from './commands/index.js';
+import { handleTimelineButton, isTimelineCustomId } from './commands/timeline.js';
 import type { BotConfig } from './config.js';
 import { NO_PINGS, type BotContext } from './context.js';
 import { handleMessage } from './mention-handler.js';
@@ -76,6 +77,10 @@ export function createBot(options: BotOptions): Bot {
   });
 
   client.on(Events.InteractionCreate, async (interaction) => {
+    if (interaction.isButton() && isTimelineCustomId(interaction.customId)) {
+      await handleTimelineButton(interaction, context).catch((err) => logger.error({ err, customId: interaction.customId.slice(0, 100) }, 'button failed'));
+      return;
+    }
     if (!interaction.isChatInputCommand()) return;
     const command = commands.get(interaction.commandName);
     if (!command) {

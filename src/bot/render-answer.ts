@@ -1,6 +1,7 @@
 import { escapeMarkdown, type APIActionRowComponent, type APIComponentInMessageActionRow, type APIEmbed } from 'discord.js';
 import type { Answer } from '../answer/answer.js';
 import {
+  ALSO_REPORTED_IN,
   cardSource,
   closingLine,
   layoutAnswer,
@@ -43,6 +44,7 @@ export function renderAnswer(answer: Answer, options: LayoutOptions = {}): Disco
       description: markSnippet(c.snippet, escape),
       // Footers show no Markdown, so the file name needs no escaping.
       footer: { text: cardSource(c) },
+      ...(c.alsoReportedIn ? { fields: [{ name: ALSO_REPORTED_IN, value: escape(c.alsoReportedIn) }] } : {}),
     }),
   );
   const fitted = fitEmbeds(embeds);

@@ -3,10 +3,9 @@ import { Option } from 'commander';
 import { answerQuestion, type Answer } from '../answer/answer.js';
 import { formatAnswerText } from '../answer/format-text.js';
 import { QuestionError, validateQuestion } from '../answer/question.js';
-import { openRuntime } from '../app/runtime.js';
 import type { RetrievalMode } from '../search/retrieve.js';
 import { USAGE_ERROR, baseCommand, exitOnFailure, parseOrExit, settingsFromFlags, stderrLine, type CoreFlags } from './common.js';
-import { stderrProgress } from './progress.js';
+import { openIndexForCli } from './progress.js';
 
 /** The CLI accepts longer questions than Discord (500): scripts paste whole sentences from articles. */
 export const MAX_CLI_QUESTION_CHARS = 1000;
@@ -38,10 +37,7 @@ try {
 }
 
 try {
-  const runtime = await openRuntime(settingsFromFlags(flags), stderrLine);
-  const progress = stderrProgress();
-  const snapshot = await runtime.index.current(progress.update);
-  progress.stop();
+  const { runtime, snapshot } = await openIndexForCli(settingsFromFlags(flags));
   for (const raw of questions) {
     let answer: Answer | { question: string; error: string };
     try {

@@ -1,5 +1,8 @@
 import { SingleBar, Presets } from 'cli-progress';
+import { openRuntime, type Runtime } from '../app/runtime.js';
+import type { CoreSettings } from '../app/settings.js';
 import type { BuildProgress } from '../index/build.js';
+import type { IndexSnapshot } from '../index/snapshot.js';
 
 /**
  * Index build progress on stderr: a bar on a terminal, a line per phase otherwise (CI logs and pipes would fill
@@ -37,4 +40,13 @@ function describePhase(p: BuildProgress): string {
   if (p.phase === 'embedding') return `Embedding ${p.total} passages…`;
   if (p.phase === 'indexing') return `Indexing ${p.total} passages…`;
   return 'Writing the index…';
+}
+
+/** The runtime and its current index for a command-line run, building the index (progress on stderr) when needed. */
+export async function openIndexForCli(settings: CoreSettings): Promise<{ runtime: Runtime; snapshot: IndexSnapshot }> {
+  const runtime = await openRuntime(settings, (message) => process.stderr.write(`${message}\n`));
+  const progress = stderrProgress();
+  const snapshot = await runtime.index.current(progress.update);
+  progress.stop();
+  return { runtime, snapshot };
 }

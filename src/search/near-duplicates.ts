@@ -15,20 +15,22 @@ const SAME_WORDING_JACCARD = 0.4;
 
 /** Keeps the best-ranked of each group of near-duplicate passages, until `limit` are kept. */
 export function distinctCandidates(snapshot: IndexSnapshot, ranked: Candidate[], limit: number): Candidate[] {
-  const kept: Array<{ candidate: Candidate; trigrams: Set<string> }> = [];
+  const kept: Candidate[] = [];
   for (const candidate of ranked) {
     if (kept.length >= limit) break;
-    const trigrams = derived(snapshot, `trigrams:${candidate.chunk}`, () => wordTrigrams(snapshot.chunks[candidate.chunk].text));
-    const file = snapshot.chunks[candidate.chunk].file;
-    const duplicate = kept.some(
-      (k) =>
-        jaccard(k.trigrams, trigrams) >= SAME_WORDING_JACCARD ||
-        (snapshot.chunks[k.candidate.chunk].file !== file &&
-          dot(vectorOf(snapshot, k.candidate.chunk), vectorOf(snapshot, candidate.chunk)) >= SAME_MEANING_COSINE),
-    );
-    if (!duplicate) kept.push({ candidate, trigrams });
+    if (!kept.some((k) => nearDuplicatePassages(snapshot, k.chunk, candidate.chunk))) kept.push(candidate);
   }
-  return kept.map((k) => k.candidate);
+  return kept;
+}
+
+/** Whether two passages say the same thing: the test above, shared by answers and story clusters. */
+export function nearDuplicatePassages(snapshot: IndexSnapshot, a: number, b: number): boolean {
+  if (jaccard(passageTrigrams(snapshot, a), passageTrigrams(snapshot, b)) >= SAME_WORDING_JACCARD) return true;
+  return snapshot.chunks[a].file !== snapshot.chunks[b].file && dot(vectorOf(snapshot, a), vectorOf(snapshot, b)) >= SAME_MEANING_COSINE;
+}
+
+export function passageTrigrams(snapshot: IndexSnapshot, chunk: number): Set<string> {
+  return derived(snapshot, `trigrams:${chunk}`, () => wordTrigrams(snapshot.chunks[chunk].text));
 }
 
 function wordTrigrams(text: string): Set<string> {

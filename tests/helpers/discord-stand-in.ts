@@ -31,6 +31,7 @@ import {
   ApplicationCommandType,
   ApplicationFlags,
   ChannelType,
+  ComponentType,
   GatewayCloseCodes,
   GatewayDispatchEvents,
   GatewayIntentBits,
@@ -66,9 +67,11 @@ import {
   type GatewayMessageCreateDispatchData,
   type GatewayReadyDispatchData,
   type GatewayResumeData,
+  type APIMessageComponentGuildInteraction,
 } from 'discord.js';
 import { RateLimits } from './discord-rate-limits.js';
 import { requestSchema, schemaViolations } from './discord-schema.js';
+import { clickRefusal, validateComponents } from './stand-in-components.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public types
@@ -206,6 +209,24 @@ export interface MessageInput {
   replyTo?: string;
 }
 
+export interface ComponentClickInput {
+  /** The message holding the component. */
+  messageId: string;
+  customId: string;
+  /** Clicking user; default `users.regular`. */
+  user?: APIUser;
+  roles?: string[];
+  permissions?: bigint | string;
+}
+
+export interface SentComponentInteraction {
+  id: string;
+  token: string;
+  applicationId: string;
+  dispatchedAt: number;
+  payload: APIMessageComponentGuildInteraction;
+}
+
 /** What happened to an interaction, for assertions on the final state of a reply. */
 export interface InteractionState {
   id: string;
@@ -216,8 +237,10 @@ export interface InteractionState {
   user: APIUser | null;
   dispatchedAt: number;
   ack: { type: InteractionResponseType; at: number; ephemeral: boolean } | null;
-  /** Id of the original response message (after a type 4 or 5 callback). */
+  /** Id of the original response message (after a type 4 or 5 callback; for a component click, its message). */
   originalMessageId: string | null;
+  /** The message whose component was clicked (component interactions only). */
+  sourceMessageId: string | null;
   followUpIds: string[];
 }
 
@@ -253,6 +276,10 @@ export interface DiscordStandIn {
   /** Sends a dispatch to every identified session whose intents allow it; returns how many sessions got it. */
   dispatch(eventName: string, data: unknown): number;
   sendSlashCommand(input: SlashCommandInput): SentInteraction;
+  /** A click on a component of a stored message; throws when Discord could not deliver it (no such component…). */
+  sendComponentClick(input: ComponentClickInput): SentComponentInteraction;
+  /** The INTERACTION_CREATE payload of a click, unchecked and not sent: tests forge clicks from it. */
+  componentClickPayload(input: ComponentClickInput): APIMessageComponentGuildInteraction;
   sendMessage(input: MessageInput): GatewayMessageCreateDispatchData;
   getInteraction(id: string): InteractionState | undefined;
   getMessage(id: string): APIMessage | undefined;
@@ -490,6 +517,7 @@ function validateMessageFields(body: OutgoingMessageBody, prefix: Array<string |
   checkMaxLength(errors, [...prefix, 'content'], body.content, 2000);
   validateEmbeds(errors, [...prefix, 'embeds'], body.embeds);
   validateAllowedMentions(errors, [...prefix, 'allowed_mentions'], body.allowed_mentions);
+  validateComponents(errors, [...prefix, 'components'], body.components, body.flags);
   return errors;
 }
 
@@ -1291,6 +1319,7 @@ class StandInServer implements DiscordStandIn {
       dispatchedAt: Date.now(),
       ack: null,
       originalMessageId: null,
+      sourceMessageId: typeof asObject(data.message).id === 'string' ? String(asObject(data.message).id) : null,
       followUpIds: [],
     };
     this.interactions.set(state.id, state);
@@ -1323,28 +1352,42 @@ class StandInServer implements DiscordStandIn {
     });
   }
 
-  sendSlashCommand(input: SlashCommandInput): SentInteraction {
+  /** What every guild interaction carries besides its type and data: ids, token, where, who, with which rights. */
+  private interactionEnvelope(input: Omit<SlashCommandInput, 'name' | 'options' | 'resolved'>, caller: string) {
     const user = input.user ?? this.users.regular;
     const member = this.memberFor(user, input.roles);
     const channel = this.channels.get(input.channelId ?? this.channelId);
-    if (!channel) throw new Error(`sendSlashCommand: unknown channel ${input.channelId}`);
-    const command = this.findCommand(input.name);
-    const commandId = command?.id ?? snowflake();
+    if (!channel) throw new Error(`${caller}: unknown channel ${input.channelId}`);
     const permissions = input.permissions ?? this.permissionsFor(member.roles);
     const id = snowflake();
     // Real tokens are base64url of "interaction:<id>:<secret>" — URL-safe, no colons.
     const token = Buffer.from(`interaction:${id}:${randomBytes(48).toString('base64url')}`).toString('base64url');
-    const payload: APIChatInputApplicationCommandGuildInteraction = {
+    return {
       id,
       application_id: this.applicationId,
-      type: InteractionType.ApplicationCommand,
       token,
-      version: 1,
+      version: 1 as const,
       guild_id: this.guildId,
       guild: { id: this.guildId, locale: Locale.EnglishUS, features: [] },
       channel_id: channel.id,
       channel,
       member: { ...member, permissions: permissions.toString() },
+      app_permissions: this.botPermissionsIn(channel.id).toString(),
+      locale: input.locale ?? Locale.EnglishUS,
+      guild_locale: Locale.EnglishUS,
+      entitlements: [],
+      authorizing_integration_owners: { '0': this.guildId },
+      context: 0 as const,
+      attachment_size_limit: 10 * 1024 * 1024,
+    };
+  }
+
+  sendSlashCommand(input: SlashCommandInput): SentInteraction {
+    const command = this.findCommand(input.name);
+    const commandId = command?.id ?? snowflake();
+    const payload: APIChatInputApplicationCommandGuildInteraction = {
+      ...this.interactionEnvelope(input, 'sendSlashCommand'),
+      type: InteractionType.ApplicationCommand,
       data: {
         id: commandId,
         name: input.name,
@@ -1353,17 +1396,36 @@ class StandInServer implements DiscordStandIn {
         ...(command?.guild_id ? { guild_id: command.guild_id } : {}),
         ...(input.resolved ? { resolved: input.resolved } : {}),
       },
-      app_permissions: this.botPermissionsIn(channel.id).toString(),
-      locale: input.locale ?? Locale.EnglishUS,
-      guild_locale: Locale.EnglishUS,
-      entitlements: [],
-      authorizing_integration_owners: { '0': this.guildId },
-      context: 0,
-      attachment_size_limit: 10 * 1024 * 1024,
     };
     this.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+    const { id, token } = payload;
     const dispatchedAt = this.interactions.get(id)?.dispatchedAt ?? Date.now();
     return { id, token, applicationId: this.applicationId, commandId, dispatchedAt, payload };
+  }
+
+  componentClickPayload(input: ComponentClickInput): APIMessageComponentGuildInteraction {
+    const stored = this.messages.get(input.messageId);
+    if (!stored) throw new Error(`componentClickPayload: unknown message ${input.messageId}`);
+    const envelope = this.interactionEnvelope({ ...input, channelId: stored.message.channel_id }, 'componentClickPayload');
+    return {
+      ...envelope,
+      type: InteractionType.MessageComponent,
+      message: stored.message,
+      data: { custom_id: input.customId, component_type: ComponentType.Button },
+    };
+  }
+
+  sendComponentClick(input: ComponentClickInput): SentComponentInteraction {
+    const stored = this.messages.get(input.messageId);
+    if (!stored) throw new Error(`sendComponentClick: unknown message ${input.messageId}`);
+    const user = input.user ?? this.users.regular;
+    const recipient = stored.ephemeral && stored.interactionId ? (this.interactions.get(stored.interactionId)?.user?.id ?? null) : null;
+    const refusal = clickRefusal(stored.message, input.customId, recipient, user.id);
+    if (refusal) throw new Error(`sendComponentClick: Discord would not deliver this click: ${refusal}`);
+    const payload = this.componentClickPayload(input);
+    this.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+    const dispatchedAt = this.interactions.get(payload.id)?.dispatchedAt ?? Date.now();
+    return { id: payload.id, token: payload.token, applicationId: this.applicationId, dispatchedAt, payload };
   }
 
   sendMessage(input: MessageInput): GatewayMessageCreateDispatchData {
@@ -1526,9 +1588,9 @@ class StandInServer implements DiscordStandIn {
     return { message, ephemeral, after: () => this.echo(GatewayDispatchEvents.MessageCreate, message, ephemeral) };
   }
 
-  private editStoredMessage(stored: StoredMessage, rawBody: unknown, files: RecordedFile[]): RouteResult {
+  private editStoredMessage(stored: StoredMessage, rawBody: unknown, files: RecordedFile[], errorPrefix: string[] = []): RouteResult {
     const body = asObject(rawBody) as OutgoingMessageBody;
-    const errors = validateMessageFields(body);
+    const errors = validateMessageFields(body, errorPrefix);
     if (!errors.isEmpty) return invalidForm(errors);
     const edited = this.applyBody(stored.message, body, files, CHANNEL_AND_EDIT_FLAGS);
     edited.flags = (edited.flags ?? 0) & ~MessageFlags.Loading;
@@ -1823,6 +1885,16 @@ class StandInServer implements DiscordStandIn {
       const loading = message;
       this.messages.set(message.id, { message, ephemeral, interactionId: id });
       after = () => this.echo(GatewayDispatchEvents.MessageCreate, loading, ephemeral);
+    } else if (type === InteractionResponseType.UpdateMessage || type === InteractionResponseType.DeferredMessageUpdate) {
+      // Both answer a click on the clicked message itself: 7 edits it now, 6 leaves that to an edit of @original.
+      const source = interaction.sourceMessageId ? this.messages.get(interaction.sourceMessageId) : undefined;
+      if (!source) return unknownMessage();
+      if (type === InteractionResponseType.UpdateMessage) {
+        const updated = this.editStoredMessage(source, data, request.files, ['data']);
+        if (updated.status !== 200) return updated;
+        after = updated.after;
+      }
+      message = source.message;
     }
 
     const ephemeral = message !== null && ((message.flags ?? 0) & MessageFlags.Ephemeral) !== 0;
@@ -1902,7 +1974,8 @@ class StandInServer implements DiscordStandIn {
     if (!('token' in interaction)) return interaction;
     const messageId = params.message === '@original' ? interaction.originalMessageId : params.message;
     const stored = messageId ? this.messages.get(messageId) : undefined;
-    if (!stored || stored.interactionId !== interaction.id) return unknownMessage();
+    // @original of a component click is the clicked message, which another interaction (or a post) created.
+    if (!stored || (stored.interactionId !== interaction.id && messageId !== interaction.originalMessageId)) return unknownMessage();
     return handle(stored);
   }
 

@@ -6,6 +6,7 @@ export const HELP_TEXT = [
   '',
   '• `/ask question:<your question>` — the answer, quoted, with up to 3 sources (set `results` for 1–5).',
   '• Mention me with a question: `@me what did Lavrov say about a ceasefire?`',
+  '• `/timeline topic:<a story, person or place>` — the articles about it in date order, one line each (`from`/`to` narrow the dates).',
   '• `/sources` — the articles I know.',
   '• `/reindex` — moderators: re-read the articles after they change.',
   '',

@@ -3,6 +3,7 @@ import { askCommand } from './ask.js';
 import { helpCommand } from './help.js';
 import { reindexCommand } from './reindex.js';
 import { sourcesCommand } from './sources.js';
+import { timelineCommand } from './timeline.js';
 
 /** Every slash command the bot registers and answers. */
-export const COMMANDS: readonly BotCommand[] = [askCommand, sourcesCommand, helpCommand, reindexCommand];
+export const COMMANDS: readonly BotCommand[] = [askCommand, timelineCommand, sourcesCommand, helpCommand, reindexCommand];
