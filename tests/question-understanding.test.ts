@@ -28,6 +28,9 @@ describe('time in questions', () => {
     ['lavrov since march', { from: '2026-03-01', to: null }, 'lavrov'],
     ['lavrov last week', { from: '2026-11-16', to: '2026-11-23' }, 'lavrov'],
     ['news from 2023', { from: '2023-01-01', to: '2023-12-31' }, 'news'],
+    ['hezbollah since 2024', { from: '2024-01-01', to: null }, 'hezbollah'],
+    ['hamas before 2024', { from: null, to: '2023-12-31' }, 'hamas'],
+    ['hamas until 2024', { from: null, to: '2024-12-31' }, 'hamas'],
     ['between october and december 2023', { from: '2023-10-01', to: '2023-12-31' }, 'between and'],
   ])('%s', (question, range, topic) => {
     const intent = readTimeIntent(question, NOW);

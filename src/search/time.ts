@@ -26,7 +26,7 @@ const NEWEST = /\b(?:the\s+)?(?:latest|newest|most\s+recent|recent(?:ly)?|lately
  * A year on its own ("in 2023", "news from 2024"), which chrono does not read. Only after a preposition or at the
  * end: a year before a noun names a thing ("the 1967 borders"), not when the question is about.
  */
-const YEAR = /\b(?:in|during|from|of|since|after|before)\s+((?:19|20)\d{2})\b|\b((?:19|20)\d{2})\s*[?.!]*\s*$/giu;
+const YEAR = /\b(in|during|from|of|since|after|before|until)\s+((?:19|20)\d{2})\b|\b((?:19|20)\d{2})\s*[?.!]*\s*$/giu;
 /** Words that only attach a date to the question ("in November", "last December"); they go with the date. */
 const LEAD_IN = /\b(?:in|on|during|of|last|this)\s+$/iu;
 /** Words before a date that turn it into an open range. */
@@ -63,8 +63,13 @@ export function readTimeIntent(question: string, now: Date = new Date(), newestA
   for (const m of question.matchAll(YEAR)) {
     const at = m.index ?? 0;
     if (spans.some(([s, e]) => at < e && at + m[0].length > s)) continue;
-    const year = m[1] ?? m[2];
-    ranges.push({ from: `${year}-01-01`, to: `${year}-12-31` });
+    const year = m[2] ?? m[3];
+    const preposition = (m[1] ?? '').toLowerCase();
+    // "since 2024" is open-ended; "news from 2023" is that year, as people say it.
+    if (preposition === 'since' || preposition === 'after') ranges.push({ from: `${year}-01-01`, to: null });
+    else if (preposition === 'before') ranges.push({ from: null, to: `${Number(year) - 1}-12-31` });
+    else if (preposition === 'until') ranges.push({ from: null, to: `${year}-12-31` });
+    else ranges.push({ from: `${year}-01-01`, to: `${year}-12-31` });
     spans.push([at, at + m[0].length]);
     phrases.push(m[0].trim());
   }
