@@ -48,22 +48,54 @@ async function sampleTitles(dir: string): Promise<Map<string, string>> {
   return titles;
 }
 
+export interface BrownSample {
+  /** File name in the corpus, e.g. `ca01`; its second letter is the genre. */
+  sample: string;
+  /** Where it was printed, from CONTENTS, e.g. "The Atlanta Constitution". */
+  source: string;
+  genre: string;
+  /** Untagged text, paragraphs separated by blank lines. */
+  text: string;
+}
+
+/** The 500 Brown samples, untagged, in file-name order. */
+export async function readBrownSamples(): Promise<BrownSample[]> {
+  const dir = brownCorpusDir();
+  const titles = await sampleTitles(dir);
+  const names = (await readdir(dir)).filter((f) => /^c[a-r]\d\d$/.test(f)).sort();
+  const samples: BrownSample[] = [];
+  for (const sample of names) {
+    samples.push({
+      sample,
+      source: titles.get(sample) ?? 'unknown source',
+      genre: GENRES[sample[1]] ?? 'other',
+      text: untagBrown(await readFile(path.join(dir, sample), 'utf8')),
+    });
+  }
+  return samples;
+}
+
+/** Copies every .txt/.md article of `seedDir` into `destDir` (created if need be); returns how many. */
+export async function copySeedArticles(seedDir: string, destDir: string): Promise<number> {
+  await mkdir(destDir, { recursive: true });
+  let copied = 0;
+  for (const file of await readdir(seedDir)) {
+    if (!/\.(txt|md)$/i.test(file)) continue;
+    await copyFile(path.join(seedDir, file), path.join(destDir, file));
+    copied++;
+  }
+  return copied;
+}
+
 /**
  * Writes the 500 Brown samples as Markdown articles (front matter title, no date) into `destDir`, after copying
  * every article of `seedDir` there, and returns how many distractors were written.
  */
 export async function writeCorpusWithBrownDistractors(seedDir: string, destDir: string): Promise<number> {
-  await mkdir(destDir, { recursive: true });
-  for (const file of await readdir(seedDir)) {
-    if (/\.(txt|md)$/i.test(file)) await copyFile(path.join(seedDir, file), path.join(destDir, file));
-  }
-  const dir = brownCorpusDir();
-  const titles = await sampleTitles(dir);
-  const samples = (await readdir(dir)).filter((f) => /^c[a-r]\d\d$/.test(f)).sort();
-  for (const sample of samples) {
-    const text = untagBrown(await readFile(path.join(dir, sample), 'utf8'));
-    const source = titles.get(sample) ?? 'unknown source';
-    const title = `Brown ${sample}: ${source} (${GENRES[sample[1]] ?? 'other'})`.replace(/"/g, "'");
+  await copySeedArticles(seedDir, destDir);
+  const samples = await readBrownSamples();
+  for (const { sample, source, genre, text } of samples) {
+    const title = `Brown ${sample}: ${source} (${genre})`.replace(/"/g, "'");
     await writeFile(path.join(destDir, `brown_${sample}.md`), `---\ntitle: "${title}"\n---\n${text}\n`);
   }
   return samples.length;
