@@ -1,9 +1,10 @@
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { cp, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { writeCorpusWithBrownDistractors } from '../corpus/brown.js';
+import { copySeedArticles, writeCorpusWithBrownDistractors } from '../corpus/brown.js';
+import { prepareScaleCorpus } from './scale-corpus.js';
 
 export interface PreparedCorpus {
-  name: 'seeds' | 'distractors';
+  name: 'seeds' | 'distractors' | 'scale';
   label: string;
   corpusDir: string;
   indexDir: string;
@@ -17,17 +18,32 @@ const ARTICLE = /\.(txt|md)$/i;
  * the build must be a full one.
  */
 export async function prepareCorpora(seedDir: string, workDir: string): Promise<PreparedCorpus[]> {
-  const seeds = path.join(workDir, 'seeds');
-  await mkdir(path.join(seeds, 'corpus'), { recursive: true });
-  for (const file of await readdir(seedDir)) {
-    if (ARTICLE.test(file)) await copyFile(path.join(seedDir, file), path.join(seeds, 'corpus', file));
-  }
   const distractors = path.join(workDir, 'distractors');
   const written = await writeCorpusWithBrownDistractors(seedDir, path.join(distractors, 'corpus'));
   return [
-    { name: 'seeds', label: 'seeds', corpusDir: path.join(seeds, 'corpus'), indexDir: path.join(seeds, 'index') },
+    await prepareSeeds(seedDir, workDir),
     { name: 'distractors', label: `seeds + ${written} Brown`, corpusDir: path.join(distractors, 'corpus'), indexDir: path.join(distractors, 'index') },
   ];
+}
+
+/**
+ * The seeds and the scale corpus of `documents` generated articles (generated once into `.cache/scale/`, then
+ * copied here: the one-article reindex edits the copy, never the cache).
+ */
+export async function prepareScaleCorpora(seedDir: string, workDir: string, documents: number, log: (m: string) => void): Promise<PreparedCorpus[]> {
+  const cached = await prepareScaleCorpus(seedDir, documents, '.cache', log);
+  const scale = path.join(workDir, 'scale');
+  await cp(cached.corpusDir, path.join(scale, 'corpus'), { recursive: true });
+  return [
+    await prepareSeeds(seedDir, workDir),
+    { name: 'scale', label: `seeds + ${documents} generated`, corpusDir: path.join(scale, 'corpus'), indexDir: path.join(scale, 'index') },
+  ];
+}
+
+async function prepareSeeds(seedDir: string, workDir: string): Promise<PreparedCorpus> {
+  const seeds = path.join(workDir, 'seeds');
+  await copySeedArticles(seedDir, path.join(seeds, 'corpus'));
+  return { name: 'seeds', label: 'seeds', corpusDir: path.join(seeds, 'corpus'), indexDir: path.join(seeds, 'index') };
 }
 
 /** The article edited for the one-article reindex: the first seed, so both corpora change the same file. */

@@ -6,9 +6,13 @@
  */
 import { loadQuestions } from '../eval/questions.js';
 import { evaluate, type EvalSummary } from '../eval/evaluate.js';
+import { answerQuestion, type AnswerModels } from '../answer/answer.js';
 import { loadSnapshot } from '../index/store.js';
 import type { RetrievalMode } from '../search/retrieve.js';
+import { withChildPeakRss } from './child-rss.js';
+import { profileDuring } from './cpu-profile.js';
 import { measureLatency } from './latency.js';
+import { indexFilesMiB, memoryNow, structureFootprints } from './memory.js';
 import { childrenCpuMs, ownCpuMs } from './machine.js';
 import { phaseTimer } from './phases.js';
 import { withLongestStall } from './stall.js';
@@ -40,25 +44,23 @@ export async function measureCorpus(task: CorpusTask): Promise<CorpusFigures> {
   log('full build…');
   const phases = phaseTimer();
   t = performance.now();
-  const { result: summary, longestStallMs: buildStallMs } = await withLongestStall(() => runtime.index.rebuild(phases.onProgress));
+  const { result: built, childPeakMiB: buildChildPeakMiB } = await withChildPeakRss(() => withLongestStall(() => runtime.index.rebuild(phases.onProgress)));
+  const { result: summary, longestStallMs: buildStallMs } = built;
   const buildSeconds = (performance.now() - t) / 1000;
   const buildPhases = phases.finish();
   const afterBuild = maxRssMiB();
   const snapshot = await runtime.index.current();
+  // The build's result was just loaded into this process, as a bot loads it: one index, the model, the lexicon.
+  const serving = memoryNow();
   const dim = snapshot.manifest.dimension;
   log(`${summary.documents} documents, ${summary.chunks} passages in ${buildSeconds.toFixed(2)} s`);
-
-  t = performance.now();
-  const { result: loaded, longestStallMs: loadStallMs } = await withLongestStall(() => loadSnapshot(task.indexDir, runtime.embedder));
-  const loadFromDiskMs = performance.now() - t;
 
   const questions = await loadQuestions(task.questionsFile);
   log(`latency: ${questions.length} questions × ${task.repeat}, on the built and on the loaded index…`);
   const texts = questions.map((q) => q.q);
-  const latency = {
-    built: await measureLatency(snapshot, runtime, texts, task.repeat),
-    loaded: await measureLatency(loaded, runtime, texts, task.repeat),
-  };
+  const builtLatency = await measureLatency(snapshot, runtime, texts, task.repeat);
+  const fromDisk = await measureLoadedIndex(task, runtime, texts);
+  const latency = { built: builtLatency, loaded: fromDisk.latency };
 
   log('ANN recall…');
   const rows = indexedRows(snapshot.vectors, dim);
@@ -76,12 +78,19 @@ export async function measureCorpus(task: CorpusTask): Promise<CorpusFigures> {
   log('reindex…');
   const reindex = await measureReindex(runtime.index, task.corpusDir, task.editFile);
 
+  log('memory by structure…');
+  const structures = await structureFootprints(task.indexDir, dim);
+
   return {
     name: task.name,
     label: task.label,
     importMs,
     modelLoadMs,
     rssMiB: { afterModelLoad, afterBuild, end: maxRssMiB() },
+    serving,
+    indexFilesMiB: await indexFilesMiB(task.indexDir),
+    structures,
+    questionProfile: fromDisk.questionProfile,
     build: {
       seconds: buildSeconds,
       documents: summary.documents,
@@ -90,15 +99,32 @@ export async function measureCorpus(task: CorpusTask): Promise<CorpusFigures> {
       chunksPerSecond: summary.chunks / buildSeconds,
       phases: buildPhases,
       longestStallMs: buildStallMs,
+      childPeakMiB: buildChildPeakMiB,
     },
     latency,
     hnsw: { ...snapshot.manifest.hnsw },
     recall: { ...recall, questionQueries: questionVectors.length, passageQueries: passageVectors.length },
     efSweep: sweep,
     eval: evalSummaries,
-    reindex: { loadFromDiskMs, loadStallMs, ...reindex },
+    reindex: { loadFromDiskMs: fromDisk.loadFromDiskMs, loadStallMs: fromDisk.loadStallMs, ...reindex },
     cpuMs: ownCpuMs() + childrenCpuMs(),
   };
+}
+
+/**
+ * Loads the index from disk as the bot does at start-up, then measures latency and profiles warm asks on it. In a
+ * function of its own so that this second copy of the index is garbage once measured: at scale, two at once
+ * would double the measuring process's memory.
+ */
+async function measureLoadedIndex(task: CorpusTask, models: AnswerModels, texts: string[]) {
+  const t = performance.now();
+  const { result: loaded, longestStallMs: loadStallMs } = await withLongestStall(() => loadSnapshot(task.indexDir, models.embedder));
+  const loadFromDiskMs = performance.now() - t;
+  const latency = await measureLatency(loaded, models, texts, task.repeat);
+  const questionProfile = await profileDuring(async () => {
+    for (let r = 0; r < task.repeat; r++) for (const q of texts) await answerQuestion(loaded, models, q);
+  });
+  return { loadFromDiskMs, loadStallMs, latency, questionProfile };
 }
 
 // Entry point when forked; importing this module from elsewhere (tests, other tools) measures nothing.

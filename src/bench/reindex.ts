@@ -1,6 +1,7 @@
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { IndexService } from '../index/index-service.js';
+import { withChildPeakRss } from './child-rss.js';
 import { phaseTimer } from './phases.js';
 import { withLongestStall } from './stall.js';
 import type { ReindexFigures } from './types.js';
@@ -19,7 +20,8 @@ export async function measureReindex(index: IndexService, corpusDir: string, edi
   await appendFile(path.join(corpusDir, editFile), '\n\nCorrection: an earlier version of this article misstated the date of the meeting.\n');
   const phases = phaseTimer();
   t = performance.now();
-  const { result: changed, longestStallMs: oneChangedStallMs } = await withLongestStall(() => index.rebuild(phases.onProgress));
+  const { result: measured, childPeakMiB: oneChangedChildPeakMiB } = await withChildPeakRss(() => withLongestStall(() => index.rebuild(phases.onProgress)));
+  const { result: changed, longestStallMs: oneChangedStallMs } = measured;
   const oneChangedMs = performance.now() - t;
   return {
     noopMs,
@@ -28,5 +30,6 @@ export async function measureReindex(index: IndexService, corpusDir: string, edi
     oneChangedCount: changed.changed.length,
     oneChangedPhases: phases.finish(),
     oneChangedStallMs,
+    oneChangedChildPeakMiB,
   };
 }

@@ -44,6 +44,9 @@ function figureRows(corpora: readonly CorpusFigures[]): string[][] {
     ),
     row('longest event-loop stall during the full build (ms)', (c) => ms1(c.build.longestStallMs)),
     row('peak RSS of the answering process: model loaded / built / end (MiB)', (c) => [c.rssMiB.afterModelLoad, c.rssMiB.afterBuild, c.rssMiB.end].map(fixed(0)).join(' / ')),
+    row('peak RSS of the build process: full build / one article changed (MiB)', (c) => [c.build.childPeakMiB, c.reindex.oneChangedChildPeakMiB].map((x) => (x === null ? '—' : fixed(0)(x))).join(' / ')),
+    row('serving after load and GC: RSS / V8 heap / external (MiB)', (c) => [c.serving.rssMiB, c.serving.heapUsedMiB, c.serving.externalMiB].map(fixed(0)).join(' / ')),
+    row('index on disk (MiB)', (c) => fixed(1)(Object.values(c.indexFilesMiB).reduce((a, b) => a + b, 0))),
     row('index load from disk (ms); longest stall in it (ms)', (c) => `${ms1(c.reindex.loadFromDiskMs)}; ${ms1(c.reindex.loadStallMs)}`),
     ...(['built', 'loaded'] as const).flatMap((which) => [
       row(`retrieval p50 / p95 / max, index ${which === 'built' ? 'just built' : 'loaded from disk'} (ms)`, (c) => dist(c.latency[which].total)),
@@ -87,6 +90,28 @@ function efRows(corpora: readonly CorpusFigures[]): string[][] {
   ]);
 }
 
+function structureRows(corpora: readonly CorpusFigures[]): string[][] {
+  return corpora.flatMap((c) =>
+    c.structures.map((f) => [c.label, f.structure, fixed(1)(f.fileMiB), fixed(0)(f.heapMiB), fixed(0)(f.externalMiB), fixed(0)(f.rssMiB), fixed(0)(f.loadMs)]),
+  );
+}
+
+/** The profile of the largest corpus only: that is where the cost is, and the small ones are mostly start-up. */
+function profileSection(corpora: readonly CorpusFigures[]): string[] {
+  const largest = [...corpora].sort((a, b) => b.build.chunks - a.build.chunks)[0];
+  if (!largest) return [];
+  const { questionProfile: p, latency } = largest;
+  const lines = (list: typeof p.byFile) => list.map((l) => [l.name, fixed(0)(l.selfMs), `${(l.share * 100).toFixed(1)}%`]);
+  return [
+    `### Where a warm question's time goes: ${largest.label} (CPU profile of ${latency.loaded.total.n} asks, ${ms1(p.totalMs)} ms self time)`,
+    '',
+    markdownTable(['file or package', 'self ms', 'share'], lines(p.byFile), [false, true, true]),
+    '',
+    markdownTable(['function', 'self ms', 'share'], lines(p.byFunction), [false, true, true]),
+    '',
+  ];
+}
+
 export function renderReport(report: BenchReport): string {
   const { machine, corpora } = report;
   const first = report.modelFirstBuild;
@@ -123,6 +148,15 @@ export function renderReport(report: BenchReport): string {
       [false, false, true, true, true, true, true, true],
     ),
     '',
+    '### Memory by index structure (each loaded alone; MiB)',
+    '',
+    markdownTable(
+      ['corpus', 'structure', 'file', 'V8 heap', 'external', 'RSS', 'load ms'],
+      structureRows(corpora),
+      [false, false, true, true, true, true, true],
+    ),
+    '',
+    ...profileSection(corpora),
     '### HNSW efSearch: recall@10 and one kNN search of the retrieval pool (µs p50 / p95)',
     '',
     markdownTable(

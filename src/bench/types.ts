@@ -1,10 +1,12 @@
 import type { EvalSummary } from '../eval/evaluate.js';
+import type { CpuProfileSummary } from './cpu-profile.js';
 import type { LatencyFigures } from './latency.js';
+import type { MemoryFigures, StructureFootprint } from './memory.js';
 import type { EfPoint, RecallFigures } from './recall.js';
 
 /** What the parent asks one child process to measure: one corpus, from model load to reindexing. */
 export interface CorpusTask {
-  name: 'seeds' | 'distractors';
+  name: 'seeds' | 'distractors' | 'scale';
   label: string;
   /** A private copy: the child edits one article in it. */
   corpusDir: string;
@@ -30,6 +32,8 @@ export interface BuildFigures {
   phases: Array<{ phase: string; seconds: number }>;
   /** Longest event-loop stall of the process that answers questions while the build ran (in a child) and loaded. */
   longestStallMs: number;
+  /** Peak RSS of the build process (child-rss.ts), in MiB; null where /proc cannot tell. */
+  childPeakMiB: number | null;
 }
 
 export interface ReindexFigures {
@@ -45,6 +49,8 @@ export interface ReindexFigures {
   oneChangedPhases: Array<{ phase: string; seconds: number }>;
   /** Longest event-loop stall during the one-article rebuild. */
   oneChangedStallMs: number;
+  /** Peak RSS of the one-article rebuild's build process, in MiB. */
+  oneChangedChildPeakMiB: number | null;
 }
 
 export interface CorpusFigures {
@@ -62,6 +68,14 @@ export interface CorpusFigures {
    * index loaded from disk (what it serves after a restart). They differ measurably: see the report.
    */
   latency: { built: LatencyFigures; loaded: LatencyFigures };
+  /** The measuring process right after the full build loaded its result: what a bot serving this index holds. */
+  serving: MemoryFigures;
+  /** Size of each file of the index generation, in MiB. */
+  indexFilesMiB: Record<string, number>;
+  /** Each index structure's memory, loaded and measured alone (memory.ts). */
+  structures: StructureFootprint[];
+  /** CPU profile of warm asks on the index loaded from disk (cpu-profile.ts). */
+  questionProfile: CpuProfileSummary;
   hnsw: { m: number; efConstruction: number; efSearch: number };
   recall: RecallFigures & { questionQueries: number; passageQueries: number };
   efSweep: EfPoint[];

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import { coreSettingsFromEnv } from '../app/settings.js';
 import { runChild } from '../bench/child.js';
-import { firstArticle, prepareCorpora } from '../bench/corpora.js';
+import { firstArticle, prepareCorpora, prepareScaleCorpora } from '../bench/corpora.js';
 import { calibrationMs, cpuCounters, describeMachine, othersCpuShare, ownCpuMs } from '../bench/machine.js';
 import { checkTargets } from '../bench/targets.js';
 import { renderReport } from '../bench/table.js';
@@ -28,10 +28,11 @@ interface BenchFlags {
   modelBuild: boolean;
   keep?: boolean;
   cpuProfDir?: string;
+  scale?: number;
 }
 
 const command = new Command('bench')
-  .description('Measure model load, index build, retrieval latency, reindexing, ANN recall and eval on the seeds and on seeds + 500 Brown distractors.')
+  .description('Measure model load, index build, memory, retrieval latency, reindexing, ANN recall and eval on the seeds and on seeds + 500 Brown distractors (or a generated scale corpus).')
   .option('--json <file>', 'also write the figures as JSON to FILE')
   .option('--questions <file>', 'questions (JSONL, as for eval)', 'eval/dev.jsonl')
   .addOption(new Option('--repeat <n>', `passes over the questions for latency (default: enough for ${MIN_LATENCY_SAMPLES} samples)`).argParser(positiveInt(10_000)))
@@ -39,6 +40,10 @@ const command = new Command('bench')
   .option('--no-model-build', 'skip timing the offline model build in an empty cache')
   .option('--keep', 'keep the temporary corpora and indexes (their folder is printed)')
   .option('--cpu-prof-dir <dir>', 'write a V8 CPU profile of each measuring process to DIR')
+  .addOption(
+    new Option('--scale <documents>', 'measure the seeds and a generated scale corpus of this many articles (~7.6 passages each; cached in .cache/scale/) instead of the seeds and Brown')
+      .argParser(positiveInt(1_000_000)),
+  )
   .showHelpAfterError(false)
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text.split('\n')[0] + '\n') });
@@ -50,6 +55,8 @@ try {
   if (questions.length === 0) throw new Error(`${flags.questions} holds no questions.`);
   const repeat = flags.repeat ?? Math.ceil(MIN_LATENCY_SAMPLES / questions.length);
   const execArgv = flags.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(flags.cpuProfDir)] : [];
+  // Memory after load is read after a full collection, so it counts what is held, not what is not yet collected.
+  const measureArgv = ['--expose-gc', ...execArgv];
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'newsdesk-bench-'));
   const startedAt = new Date().toISOString();
   calibrationMs(); // once untimed, so both timed calls run compiled code
@@ -64,7 +71,9 @@ try {
       modelFirstBuild = await runChild<ModelBuildFigures>(new URL('../bench/model-build.ts', import.meta.url), [path.join(workDir, 'model-cache')], execArgv);
     }
     stderrLine(`[bench] preparing corpora in ${workDir}…`);
-    const prepared = await prepareCorpora(flags.corpus, workDir);
+    const prepared = flags.scale
+      ? await prepareScaleCorpora(flags.corpus, workDir, flags.scale, (m) => stderrLine(`[bench] ${m}`))
+      : await prepareCorpora(flags.corpus, workDir);
     const editFile = await firstArticle(flags.corpus);
     const corpora: CorpusFigures[] = [];
     for (const p of prepared) {
@@ -77,7 +86,7 @@ try {
         recallSample: RECALL_PASSAGE_QUERIES,
         editFile,
       };
-      corpora.push(await runChild<CorpusFigures>(new URL('../bench/measure-corpus.ts', import.meta.url), [JSON.stringify(task)], execArgv));
+      corpora.push(await runChild<CorpusFigures>(new URL('../bench/measure-corpus.ts', import.meta.url), [JSON.stringify(task)], measureArgv));
     }
     const ourCpuMs = ownCpuMs() - ownCpuBefore + (modelFirstBuild?.cpuMs ?? 0) + corpora.reduce((sum, c) => sum + c.cpuMs, 0);
     const countersAfter = cpuCounters();
