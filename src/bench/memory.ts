@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -38,21 +39,36 @@ export interface StructureFootprint {
   structure: string;
   file: string;
   fileMiB: number;
-  /** Growth of the V8 heap, of V8's external memory and of the resident set while the structure is held. */
+  /** Growth of the V8 heap and of V8's external memory while the structure is held. */
   heapMiB: number;
   externalMiB: number;
-  rssMiB: number;
+  /** hnswlib's graph lives outside V8: the growth of a fresh process's resident set when it loads the file. */
+  nativeMiB: number | null;
   loadMs: number;
+}
+
+/**
+ * RSS growth of a fresh Node process loading an hnswlib index: its memory is native, invisible to V8's counters,
+ * and in a process that has loaded and freed other structures the allocator reuses freed pages, hiding it.
+ */
+function hnswResidentMiB(file: string, dimension: number): number {
+  const script = `
+    const { default: hnswlib } = await import(${JSON.stringify(import.meta.resolve('hnswlib-node'))});
+    const index = new hnswlib.HierarchicalNSW('cosine', ${dimension});
+    const before = process.memoryUsage().rss;
+    await index.readIndex(${JSON.stringify(file)});
+    process.stdout.write(String((process.memoryUsage().rss - before) / 2 ** 20));`;
+  return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
 }
 
 /**
  * What each structure of a loaded index costs in memory, measured one at a time: loaded from its file with the
  * functions the index store uses, measured while held, then dropped. Answers "what dominates the serving RSS":
- * passages as JS objects, the MiniSearch maps, the vectors, or hnswlib's native graph (visible only in RSS).
+ * passages as JS objects, the MiniSearch maps, the vectors, or hnswlib's native graph (measured in a fresh process).
  */
 export async function structureFootprints(indexDir: string, dimension: number): Promise<StructureFootprint[]> {
   const dir = currentGenerationDir(indexDir);
-  const loaders: Array<{ structure: string; file: string; load: (file: string) => Promise<unknown> }> = [
+  const loaders: Array<{ structure: string; file: string; load: (file: string) => Promise<unknown>; native?: (file: string) => number }> = [
     { structure: 'passages (chunks.json as JS objects)', file: 'chunks.json', load: async (f) => parseArrayByLine(await readFile(f)) },
     { structure: 'keyword index (MiniSearch)', file: 'keywords.json', load: async (f) => loadKeywordIndex(await readFile(f)) },
     { structure: 'vectors (Float32Array)', file: 'vectors.f32', load: async (f) => new Float32Array(new Uint8Array(await readFile(f)).buffer) },
@@ -64,12 +80,13 @@ export async function structureFootprints(indexDir: string, dimension: number): 
         await index.readIndex(f);
         return index;
       },
+      native: (f) => hnswResidentMiB(f, dimension),
     },
   ];
   const footprints: StructureFootprint[] = [];
   // The structure being measured lives here, not in a local, so it stays reachable until it has been measured.
   const held: unknown[] = [];
-  for (const { structure, file, load } of loaders) {
+  for (const { structure, file, load, native } of loaders) {
     const before = memoryNow();
     const started = performance.now();
     held.push(await load(path.join(dir, file)));
@@ -81,7 +98,7 @@ export async function structureFootprints(indexDir: string, dimension: number): 
       fileMiB: (await stat(path.join(dir, file))).size / MiB,
       heapMiB: after.heapUsedMiB - before.heapUsedMiB,
       externalMiB: after.externalMiB - before.externalMiB,
-      rssMiB: after.rssMiB - before.rssMiB,
+      nativeMiB: native ? native(path.join(dir, file)) : null,
       loadMs,
     });
     held.pop();

@@ -92,7 +92,7 @@ function efRows(corpora: readonly CorpusFigures[]): string[][] {
 
 function structureRows(corpora: readonly CorpusFigures[]): string[][] {
   return corpora.flatMap((c) =>
-    c.structures.map((f) => [c.label, f.structure, fixed(1)(f.fileMiB), fixed(0)(f.heapMiB), fixed(0)(f.externalMiB), fixed(0)(f.rssMiB), fixed(0)(f.loadMs)]),
+    c.structures.map((f) => [c.label, f.structure, fixed(1)(f.fileMiB), fixed(0)(f.heapMiB), fixed(0)(f.externalMiB), f.nativeMiB === null ? '—' : fixed(0)(f.nativeMiB), fixed(0)(f.loadMs)]),
   );
 }
 
@@ -151,7 +151,7 @@ export function renderReport(report: BenchReport): string {
     '### Memory by index structure (each loaded alone; MiB)',
     '',
     markdownTable(
-      ['corpus', 'structure', 'file', 'V8 heap', 'external', 'RSS', 'load ms'],
+      ['corpus', 'structure', 'file', 'V8 heap', 'external', 'native', 'load ms'],
       structureRows(corpora),
       [false, false, true, true, true, true, true],
     ),
