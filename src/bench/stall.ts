@@ -12,6 +12,8 @@ export async function withLongestStall<T>(work: () => Promise<T>): Promise<{ res
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
   try {
+    // The monitor measures from its first timer turn: work that blocks before that turn would go unrecorded.
+    await new Promise((resolve) => setTimeout(resolve, RESOLUTION_MS * 5));
     const result = await work();
     // The monitor records a stall only when its next timer fires: give it that turn before reading.
     await new Promise((resolve) => setTimeout(resolve, RESOLUTION_MS * 5));
