@@ -4,6 +4,7 @@ import type { CorpusDocument, SkippedFile } from '../corpus/document.js';
 import { loadCorpus } from '../corpus/loader.js';
 import type { Embedder } from '../embed/embedder.js';
 import { buildKeywordIndex } from '../search/keyword-index.js';
+import { groupStories } from '../search/story-grouping.js';
 import { DEFAULT_HNSW, MANIFEST_VERSION, type HnswParameters, type Manifest, type ManifestDocument } from './manifest.js';
 import { vectorOf, type IndexSnapshot } from './snapshot.js';
 import { saveSnapshot } from './store.js';
@@ -63,7 +64,6 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   const hnsw = await buildHnsw(vectors, embedder.dimension, chunks.length, hnswParams);
   const titles = new Map(documents.map((d) => [d.file, d.title]));
   const keywords = buildKeywordIndex(chunks, (file) => titles.get(file) ?? '');
-  options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
 
   const chunksPerFile = new Map<string, number>();
   for (const c of chunks) chunksPerFile.set(c.file, (chunksPerFile.get(c.file) ?? 0) + 1);
@@ -72,6 +72,10 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     const { source, title, date, url, hash } = d;
     manifestDocuments[d.file] = { source, title, date, url, hash, chunks: chunksPerFile.get(d.file) ?? 0 };
   }
+  // All of them again, even after a one-article change: a changed article can join or split any story, and this runs
+  // in the build process, off the thread that answers.
+  const stories = groupStories(chunks, manifestDocuments);
+  options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
   const manifest = await saveSnapshot(options.indexDir, { chunks, vectors, hnsw, keywords }, {
     version: MANIFEST_VERSION,
     model: embedder.modelId,
@@ -80,6 +84,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     hnsw: hnswParams,
     documents: manifestDocuments,
     counts: { documents: documents.length, chunks: chunks.length, vectors: hnsw.getCurrentCount() },
+    stories,
     builtAt: new Date().toISOString(),
     buildSeconds: elapsed(),
   });

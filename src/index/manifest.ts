@@ -5,8 +5,8 @@ import type { ChunkingOptions } from '../chunk/chunker.js';
 // 2: keyword index terms are Porter-stemmed. 3: chunks carry their sentence spans. 4: function words (why, does,
 // according...) are stop words in the keyword index. 5: the manifest's own checksum. 6: chunks.json and
 // keywords.json hold one element per line (loaded in slices). 7: irregular verb forms ("said") are indexed under
-// their base form's stem.
-export const MANIFEST_VERSION = 7;
+// their base form's stem. 8: the story clusters, grouped by the build (so answering never computes them).
+export const MANIFEST_VERSION = 8;
 
 export interface HnswParameters {
   m: number;
@@ -39,6 +39,11 @@ export interface Manifest {
   /** By file name, in corpus order. */
   documents: Record<string, ManifestDocument>;
   counts: { documents: number; chunks: number; vectors: number };
+  /**
+   * Articles that report the same story (story-grouping.ts): groups of two or more manifest keys, each sorted by date
+   * (undated last), then file. Grouped by the build because it takes over a second on 12,000 passages.
+   */
+  stories: string[][];
   /** sha256 of each data file, so a truncated or altered file is caught before hnswlib reads it. */
   files: Record<string, string>;
   builtAt: string;
@@ -80,6 +85,7 @@ const manifestSchema: z.ZodType<Manifest> = z
     hnsw: hnswSchema,
     documents: z.record(z.string().min(1), documentSchema),
     counts: z.strictObject({ documents: wholeCount, chunks: wholeCount, vectors: wholeCount }),
+    stories: z.array(z.array(z.string().min(1)).min(2)),
     files: z.record(z.string(), sha256Hex),
     builtAt: z.iso.datetime(),
     buildSeconds: z.number().nonnegative(),
@@ -91,6 +97,14 @@ const manifestSchema: z.ZodType<Manifest> = z
     if (documents.length !== counts.documents) ctx.issues.push({ code: 'custom', input: counts, path: ['counts', 'documents'], message: 'disagrees with the documents listed' });
     if (chunks !== counts.chunks) ctx.issues.push({ code: 'custom', input: counts, path: ['counts', 'chunks'], message: "disagrees with the documents' passages" });
     if (counts.vectors > counts.chunks) ctx.issues.push({ code: 'custom', input: counts, path: ['counts', 'vectors'], message: 'exceeds the passages' });
+    const inStory = new Set<string>();
+    ctx.value.stories.forEach((story, i) => {
+      for (const file of story) {
+        const problem = !Object.hasOwn(ctx.value.documents, file) ? 'names an article not listed' : inStory.has(file) ? 'names an article twice' : null;
+        if (problem) ctx.issues.push({ code: 'custom', input: story, path: ['stories', i], message: problem });
+        inStory.add(file);
+      }
+    });
   });
 
 /** The manifest as written to disk: the fields, then the sha256 of their JSON as the last field. */

@@ -30,6 +30,7 @@ await saveSnapshot(indexDir, { chunks: [], vectors: new Float32Array(0), hnsw: s
   hnsw: DEFAULT_HNSW,
   documents: {},
   counts: { documents: 0, chunks: 0, vectors: 0 },
+  stories: [],
   builtAt: new Date().toISOString(),
   buildSeconds: 0,
 });
