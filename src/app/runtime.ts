@@ -6,6 +6,7 @@ import { ChildProcessBuilder } from '../index/child-builder.js';
 import { IndexService } from '../index/index-service.js';
 import { WordVectors } from '../lexical/word-vectors.js';
 import { WordNet } from '../lexical/wordnet.js';
+import { prepareCorpusStats } from '../search/corpus-stats.js';
 import { Lexicon } from '../search/lexicon.js';
 import type { CoreSettings } from './settings.js';
 
@@ -31,6 +32,7 @@ export async function openRuntime(settings: CoreSettings, log: (message: string)
     builder,
     log,
     maxArticleBytes: settings.maxArticleBytes,
+    prepare: prepareCorpusStats,
   });
   return { embedder, lexicon, wordnet: WordNet.load(), vectors: await loadWordVectors(settings, log), index };
 }

@@ -14,6 +14,7 @@ import { openRuntime } from '../app/runtime.js';
 import { writeCorpusWithBrownDistractors } from '../corpus/brown.js';
 import { OFFLINE_MODEL_ID } from '../embed/offline-model.js';
 import { loadSnapshot } from '../index/store.js';
+import { prepareCorpusStats } from '../search/corpus-stats.js';
 import { withLongestStall } from './stall.js';
 
 const args = process.argv.slice(2);
@@ -32,7 +33,12 @@ try {
   process.stderr.write(`built ${summary.documents} articles, ${summary.chunks} passages\n`);
   for (let run = 1; run <= runs; run++) {
     // A new snapshot each run, as after a restart or a reindex: every per-snapshot cache starts empty.
-    const load = await withLongestStall(() => loadSnapshot(indexDir, runtime.embedder));
+    // As the index service does: a snapshot is served once its corpus statistics are prepared (in slices).
+    const load = await withLongestStall(async () => {
+      const snapshot = await loadSnapshot(indexDir, runtime.embedder);
+      await prepareCorpusStats(snapshot);
+      return snapshot;
+    });
     const started = performance.now();
     const first = await withLongestStall(() => answerQuestion(load.result, runtime, question));
     const firstMs = performance.now() - started;

@@ -16,6 +16,11 @@ export interface IndexServiceOptions {
   log?: (message: string) => void;
   /** Articles larger than this are skipped; undefined means the loader's default. */
   maxArticleBytes?: number;
+  /**
+   * Readies a snapshot's lookups (corpus statistics) before it is served, in slices, so the first question after a
+   * load or a rebuild does not stall the bot; the previous snapshot answers meanwhile.
+   */
+  prepare?: (snapshot: IndexSnapshot) => Promise<unknown>;
 }
 
 /** A rebuild is already under way; a second one is refused rather than queued. */
@@ -55,7 +60,7 @@ export class IndexService {
       try {
         // A rebuild may have swapped in a newer snapshot while this load ran: never overwrite it.
         if (!this.snapshot) {
-          const loaded = await this.loadFromDisk();
+          const loaded = await this.ready(await this.loadFromDisk());
           this.snapshot ??= loaded;
         }
         if (!this.snapshot) await (this.rebuilding ?? this.rebuild(onProgress));
@@ -65,6 +70,11 @@ export class IndexService {
       }
     })();
     return this.starting;
+  }
+
+  private async ready<T extends IndexSnapshot | null>(snapshot: T): Promise<T> {
+    if (snapshot && this.options.prepare) await this.options.prepare(snapshot);
+    return snapshot;
   }
 
   private loadFromDisk(): Promise<IndexSnapshot | null> {
@@ -84,7 +94,7 @@ export class IndexService {
         // What is on disk first: a reindex that changes nothing needs no build, and unchanged documents keep
         // their vectors.
         if (!this.snapshot && !this.diskChecked) {
-          const loaded = await this.loadFromDisk();
+          const loaded = await this.ready(await this.loadFromDisk());
           this.snapshot ??= loaded;
         }
         const unchanged = this.snapshot && (await this.upToDate(this.snapshot));
@@ -97,8 +107,8 @@ export class IndexService {
           log: this.options.log,
           maxArticleBytes: this.options.maxArticleBytes,
         });
-        if (snapshot) this.snapshot = snapshot;
-        else if (summary.rebuilt || !this.snapshot) this.snapshot = await this.loadBuilt(summary, onProgress);
+        if (snapshot) this.snapshot = await this.ready(snapshot);
+        else if (summary.rebuilt || !this.snapshot) this.snapshot = await this.ready(await this.loadBuilt(summary, onProgress));
         // The operator waited for all of it: starting the build, building, and loading the result.
         return { ...summary, seconds: (performance.now() - started) / 1000 };
       } finally {
