@@ -198,6 +198,7 @@ describe('loadBotConfig', () => {
       rateLimit: { questions: 5, windowSeconds: 30 },
       maxQuestionChars: 500,
       logLevel: 'info',
+      databasePath: '.data/newsdesk.sqlite',
       core: { corpusDir: 'corpus', indexDir: 'embeddings' },
     });
     const full = loadBotConfig({
@@ -210,6 +211,7 @@ describe('loadBotConfig', () => {
       LOG_LEVEL: 'debug',
       CORPUS_DIR: 'articles',
       INDEX_DIR: 'idx',
+      DATABASE_PATH: ' var/feedback.sqlite ',
     });
     expect(full).toMatchObject({
       token: SECRET,
@@ -218,8 +220,17 @@ describe('loadBotConfig', () => {
       answerChannelIds: [GUILD],
       rateLimit: { questions: 2, windowSeconds: 60 },
       logLevel: 'debug',
+      databasePath: 'var/feedback.sqlite',
       core: { corpusDir: 'articles', indexDir: 'idx' },
     });
+  });
+
+  it('refuses a DATABASE_PATH that would lose every vote at a restart: a folder, :memory:, a file: URI', () => {
+    for (const value of ['var/feedback/', 'src', ':memory:', 'file:feedback.sqlite?mode=memory']) {
+      expect(() => loadBotConfig({ DISCORD_TOKEN: SECRET, DATABASE_PATH: value }), value).toThrow(
+        /^DATABASE_PATH must name a database file \(e\.g\. \.data\/newsdesk\.sqlite\), not a folder, :memory: or a file: URI\.$/,
+      );
+    }
   });
 
   const bad: Array<[string, Record<string, string>]> = [
@@ -238,6 +249,7 @@ describe('loadBotConfig', () => {
     ['RATE_LIMIT_WINDOW_SECONDS', { RATE_LIMIT_WINDOW_SECONDS: '86401' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }],
     ['LOG_LEVEL', { LOG_LEVEL: SECRET }],
+    ['DATABASE_PATH', { DATABASE_PATH: `${SECRET}/` }],
   ];
 
   it.each(bad)('names %s and never repeats the token or the bad value (%o)', (name, settings) => {

@@ -1,4 +1,4 @@
-import { ConfigError, coreSettingsFromEnv, wholeNumber, type CoreSettings } from '../app/settings.js';
+import { ConfigError, coreSettingsFromEnv, databasePathFromEnv, databasePathProblem, wholeNumber, type CoreSettings } from '../app/settings.js';
 
 export { ConfigError };
 
@@ -12,6 +12,8 @@ export interface BotConfig {
   rateLimit: { questions: number; windowSeconds: number };
   maxQuestionChars: number;
   logLevel: string;
+  /** The feedback database file (answers, votes). */
+  databasePath: string;
   core: CoreSettings;
 }
 
@@ -27,6 +29,9 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
   if (/\s/.test(token)) throw new ConfigError('DISCORD_TOKEN is malformed: it contains white space.');
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.`);
+  const databasePath = databasePathFromEnv(env);
+  const databaseProblem = databasePathProblem(databasePath);
+  if (databaseProblem) throw new ConfigError(databaseProblem);
   return {
     token,
     guildId: optionalSnowflake(env, 'DISCORD_GUILD_ID'),
@@ -38,6 +43,7 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     },
     maxQuestionChars: MAX_QUESTION_CHARS,
     logLevel,
+    databasePath,
     core: coreSettingsFromEnv(env),
   };
 }

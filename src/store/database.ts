@@ -1,0 +1,110 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, type Migration } from './migrations.js';
+
+export type SqliteDatabase = Database.Database;
+
+export interface OpenOptions {
+  /**
+   * How long a write waits for another connection's write to finish. better-sqlite3 is synchronous, so this
+   * blocks the event loop: it must stay well under Discord's 3 s acknowledgement deadline.
+   */
+  busyTimeoutMs?: number;
+  /** Schema steps to apply; tests pass a prefix to make a file of an older version. */
+  migrations?: readonly Migration[];
+}
+
+export const DEFAULT_BUSY_TIMEOUT_MS = 1000;
+
+/** A database that cannot be used; the message is one sentence naming the file and what to do. */
+export class StoreError extends Error {
+  override name = 'StoreError';
+  constructor(
+    message: string,
+    /** SQLite's extended error code, or Node's for file-system errors. */
+    readonly code: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** Another process holds the write lock: the next attempt will probably succeed. */
+  get transient(): boolean {
+    return /^SQLITE_(BUSY|LOCKED)/.test(this.code ?? '');
+  }
+}
+
+/**
+ * Opens (creating the file and its folder on first use) and migrates the database. WAL lets a second bot process
+ * read while this one writes, and busy_timeout makes two writers wait for each other instead of failing at once.
+ */
+export function openDatabase(file: string, options: OpenOptions = {}): SqliteDatabase {
+  let db: SqliteDatabase | undefined;
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    db = new Database(file);
+    db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS))}`);
+    // Reading the mode first costs nothing and lets a read-only file that is already in WAL mode still open.
+    if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL'); // safe with WAL: a power cut may lose the last commits, never corrupt
+    migrate(db, options.migrations ?? MIGRATIONS);
+    return db;
+  } catch (err) {
+    db?.close();
+    throw asStoreError(err, file);
+  }
+}
+
+/** The file's schema version (`PRAGMA user_version`). */
+export function schemaVersion(db: SqliteDatabase): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}
+
+/**
+ * Applies the steps the file has not had, each in its own transaction with its version bump, so a failure leaves
+ * the file at the last complete step. IMMEDIATE takes the write lock before the version is read: two processes
+ * starting together cannot both apply the same step.
+ */
+function migrate(db: SqliteDatabase, migrations: readonly Migration[]): void {
+  const latest = migrations.length ? migrations[migrations.length - 1].version : 0;
+  const found = schemaVersion(db);
+  if (found > latest) {
+    throw new StoreError(
+      `The database ${db.name} has schema version ${found}, newer than this bot's ${latest}: run the newer version of the bot, or point DATABASE_PATH at another file.`,
+      'SCHEMA_TOO_NEW',
+    );
+  }
+  if (found === latest) return;
+  for (const migration of migrations) {
+    db.transaction(() => {
+      if (schemaVersion(db) >= migration.version) return;
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+}
+
+/** Turns whatever SQLite or the file system threw into one sentence a server owner can act on. */
+export function asStoreError(err: unknown, file: string): StoreError {
+  if (err instanceof StoreError) return err;
+  const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
+  const detail = err instanceof Error ? err.message : String(err);
+  const where = `The database ${file}`;
+  const sentence = (() => {
+    if (/^SQLITE_(BUSY|LOCKED)/.test(code ?? '')) return `${where} is locked by another process for longer than the busy timeout`;
+    if (/^SQLITE_READONLY/.test(code ?? '') || code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
+      return `${where} is read-only (check the permissions of the file and its folder)`;
+    }
+    if (code === 'SQLITE_NOTADB' || /^SQLITE_CORRUPT/.test(code ?? '')) {
+      return `${where} is damaged or not a SQLite database; it is left untouched: repair it or move it away`;
+    }
+    if (/^SQLITE_CANTOPEN/.test(code ?? '') || code === 'ENOTDIR' || code === 'EISDIR') {
+      return `${where} cannot be opened (${detail}); check that DATABASE_PATH names a file in a writable folder`;
+    }
+    if (/^SQLITE_FULL/.test(code ?? '') || code === 'ENOSPC') return `${where} cannot grow: the disk is full`;
+    return `${where} failed: ${detail}`;
+  })();
+  return new StoreError(`${sentence}.`, code, { cause: err });
+}
