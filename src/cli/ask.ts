@@ -4,7 +4,7 @@ import { answerQuestion, type Answer } from '../answer/answer.js';
 import { formatAnswerText } from '../answer/format-text.js';
 import { QuestionError, validateQuestion } from '../answer/question.js';
 import type { RetrievalMode } from '../search/retrieve.js';
-import { USAGE_ERROR, baseCommand, exitOnFailure, parseOrExit, settingsFromFlags, stderrLine, type CoreFlags } from './common.js';
+import { baseCommand, exitOnFailure, parseOrExit, settingsFromFlags, stderrLine, usageError, type CoreFlags } from './common.js';
 import { openIndexForCli } from './progress.js';
 
 /** The CLI accepts longer questions than Discord (500): scripts paste whole sentences from articles. */
@@ -75,9 +75,4 @@ async function readStdin(): Promise<string> {
   const parts: Buffer[] = [];
   for await (const part of process.stdin) parts.push(part as Buffer);
   return Buffer.concat(parts).toString('utf8');
-}
-
-function usageError(message: string): never {
-  stderrLine(`error: ${message}`);
-  process.exit(USAGE_ERROR);
 }

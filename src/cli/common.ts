@@ -19,16 +19,21 @@ export function positiveInt(max: number) {
   };
 }
 
-/** A command with the flags every CLI shares, and errors that are one line and exit 2. */
-export function baseCommand(name: string, description: string): Command {
+/** A command whose usage errors are one line and exit 2. */
+export function cliCommand(name: string, description: string): Command {
   return new Command(name)
     .description(description)
-    .addOption(new Option('--index <dir>', 'index folder (env INDEX_DIR, default embeddings)'))
-    .addOption(new Option('--corpus <dir>', 'corpus folder (env CORPUS_DIR, default corpus)'))
-    .addOption(new Option('-k <n>', 'number of citations').argParser(positiveInt(20)).default(3))
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text.split('\n')[0] + '\n') });
+}
+
+/** A command with the corpus, index and citation flags every answering CLI shares. */
+export function baseCommand(name: string, description: string): Command {
+  return cliCommand(name, description)
+    .addOption(new Option('--index <dir>', 'index folder (env INDEX_DIR, default embeddings)'))
+    .addOption(new Option('--corpus <dir>', 'corpus folder (env CORPUS_DIR, default corpus)'))
+    .addOption(new Option('-k <n>', 'number of citations').argParser(positiveInt(20)).default(3));
 }
 
 /** Parses argv; a usage error prints commander's one-line message and exits 2, --help exits 0. */
@@ -50,6 +55,12 @@ export function settingsFromFlags(flags: CoreFlags): CoreSettings {
 
 export function stderrLine(message: string): void {
   process.stderr.write(`${message}\n`);
+}
+
+/** A bad flag value or argument found after parsing: one line, exit 2. */
+export function usageError(message: string): never {
+  stderrLine(`error: ${message}`);
+  process.exit(USAGE_ERROR);
 }
 
 /** Unexpected failures: one line for the user, the stack only when DEBUG is set. */
