@@ -7,33 +7,29 @@
  * the test expected it), and the bot token never reached the log.
  */
 import { execFile } from 'node:child_process';
-import { appendFile, readFile, rm } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InteractionResponseType, MessageFlags, PermissionFlagsBits, type APIApplicationCommandOption, type APIEmbed } from 'discord.js';
 import { answerQuestion, type Answer } from '../src/answer/answer.js';
 import { formatAnswerText, NOT_IN_CORPUS } from '../src/answer/format-text.js';
-import { openRuntime, type Runtime } from '../src/app/runtime.js';
-import type { CoreSettings } from '../src/app/settings.js';
+import type { Runtime } from '../src/app/runtime.js';
 import { HELP_TEXT } from '../src/bot/commands/help.js';
 import { renderAnswer } from '../src/bot/render-answer.js';
 import { shortTitle } from '../src/text/cut.js';
 import { MENTION_HINT } from '../src/bot/mention-handler.js';
 import { IndexService } from '../src/index/index-service.js';
-import type { RecordedRequest } from './helpers/discord-stand-in.js';
+import { botSuite } from './helpers/bot-suite.js';
 import { tempCorpus } from './helpers/seed-runtime.js';
 import {
-  BOT_TOKEN,
   indexGeneration,
   isCallback,
   isChannelPost,
   isOriginalEdit,
   messagePayloads,
   slowEmbedder,
-  startBotHarness,
   type BotHarness,
-  type BotHarnessOptions,
   type MessageBody,
   waitFor,
 } from './helpers/bot-harness.js';
@@ -45,69 +41,10 @@ const BITCOIN = 'What is the price of Bitcoin today?';
 const pingBait = (h: BotHarness) =>
   `@everyone @here <@123456789012345678> <@${h.standIn.users.moderator.id}> <@&${h.standIn.roles.moderator}>`;
 
-let core: CoreSettings & { root: string };
+const suite = botSuite();
+const { roots, start } = suite;
 let runtime: Runtime;
-const roots: string[] = [];
-
-beforeAll(async () => {
-  core = await tempCorpus();
-  roots.push(core.root);
-  runtime = await openRuntime(core, () => {});
-  await runtime.index.current();
-});
-
-afterAll(async () => {
-  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
-});
-
-// ---------------------------------------------------------------------------------------------------------------
-// One bot per test, checked after every test
-// ---------------------------------------------------------------------------------------------------------------
-
-let harness: BotHarness | undefined;
-/** What a test provokes on purpose: requests that may fail and error log lines it expects. */
-interface Provoked {
-  request(r: RecordedRequest): boolean;
-  errorLog(entry: Record<string, unknown>): boolean;
-}
-const NOTHING_PROVOKED: Provoked = { request: () => false, errorLog: () => false };
-let provoked = NOTHING_PROVOKED;
-
-async function start(options: Partial<BotHarnessOptions> = {}): Promise<BotHarness> {
-  harness = await startBotHarness({ runtime, core, ...options });
-  return harness;
-}
-
-afterEach(async () => {
-  const h = harness;
-  harness = undefined;
-  const expected = provoked;
-  provoked = NOTHING_PROVOKED;
-  if (!h) return;
-  await h.close();
-
-  // 9. Nobody is ever pinged, whatever a question or an article contains.
-  for (const { request, body, stored } of messagePayloads(h.standIn.requests)) {
-    const where = `${request.method} ${request.path}`;
-    expect(body.allowed_mentions, where).toBeDefined();
-    expect(body.allowed_mentions?.parse, where).toEqual([]);
-    expect(body.allowed_mentions?.users ?? [], where).toEqual([]);
-    expect(body.allowed_mentions?.roles ?? [], where).toEqual([]);
-    if (body.message_reference) expect(body.allowed_mentions?.replied_user, where).toBe(false);
-    if (stored) {
-      expect(stored.mention_everyone, where).toBe(false);
-      expect(stored.mentions, where).toEqual([]);
-      expect(stored.mention_roles, where).toEqual([]);
-    }
-  }
-  // Size limits and everything else Discord validates: the stand-in answers violations with 4xx.
-  const failed = h.standIn.requests.filter((r) => r.status >= 400 && !expected.request(r));
-  expect(failed.map((r) => `${r.method} ${r.path} → ${r.status} ${JSON.stringify(r.response)}`)).toEqual([]);
-  // The token never reaches the log; the log is JSON lines.
-  expect(h.log.text()).not.toContain(BOT_TOKEN);
-  expect(() => h.log.entries()).not.toThrow();
-  expect(h.log.entries().filter((e) => (e.level === 50 || e.level === 60) && !expected.errorLog(e))).toEqual([]);
-});
+beforeAll(() => void ({ runtime } = suite));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers
@@ -153,7 +90,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('bot end to end against the Discord stand-in', () => {
-  it('registers ask, timeline, sources, help and reindex on the guild, with the documented options', async () => {
+  it('registers ask, timeline, sources, help, reindex and feedback on the guild, with the documented options', async () => {
     const h = await start();
     const put = h.registration;
     expect(put.path).toBe(`/applications/${h.standIn.applicationId}/guilds/${h.standIn.guildId}/commands`);
@@ -165,7 +102,7 @@ describe('bot end to end against the Discord stand-in', () => {
       default_member_permissions?: string | null;
       contexts?: number[];
     }>;
-    expect(commands.map((c) => c.name).sort()).toEqual(['ask', 'help', 'reindex', 'sources', 'timeline']);
+    expect(commands.map((c) => c.name).sort()).toEqual(['ask', 'feedback', 'help', 'reindex', 'sources', 'timeline']);
     const byName = Object.fromEntries(commands.map((c) => [c.name, c]));
 
     const [question, results] = byName.ask.options ?? [];
@@ -177,8 +114,11 @@ describe('bot end to end against the Discord stand-in', () => {
     expect(byName.reindex.contexts).toEqual([0]); // guild only
     const [topic, from, to] = byName.timeline.options ?? [];
     expect([topic, from, to]).toMatchObject([{ name: 'topic', type: 3, required: true, max_length: 60 }, { name: 'from', type: 3 }, { name: 'to', type: 3 }]);
+    expect(byName.feedback.default_member_permissions).toBe(String(PermissionFlagsBits.ManageGuild));
+    expect(byName.feedback.contexts).toEqual([0]);
+    expect(byName.feedback.options).toEqual([expect.objectContaining({ name: 'days', type: 4, min_value: 1, max_value: 3650 })]);
     for (const name of ['ask', 'timeline', 'sources', 'help']) expect(byName[name].default_member_permissions ?? null).toBeNull();
-    expect(h.log.entries().some((e) => e.msg === 'slash commands registered' && e.count === 5 && e.scope === 'guild')).toBe(true);
+    expect(h.log.entries().some((e) => e.msg === 'slash commands registered' && e.count === 6 && e.scope === 'guild')).toBe(true);
   });
 
   it('/ask defers, then edits in the cited excerpts: the same citations as the CLI, highlight in bold', async () => {
@@ -355,7 +295,7 @@ describe('bot end to end against the Discord stand-in', () => {
       type: InteractionResponseType.ChannelMessageWithSource,
       data: { content: HELP_TEXT, flags: MessageFlags.Ephemeral },
     });
-    for (const command of ['/ask', '/sources', '/reindex']) expect(HELP_TEXT).toContain(command);
+    for (const command of ['/ask', '/sources', '/reindex', '/feedback']) expect(HELP_TEXT).toContain(command);
   });
 
   it('/reindex: refused for a plain member (no rebuild); allowed for a moderator role or Manage Server', async () => {
@@ -479,10 +419,10 @@ describe('bot end to end against the Discord stand-in', () => {
   it('survives acknowledging too late: logs it without the interaction token, and keeps answering', async () => {
     // -1: every acknowledgement counts as late, as from a bot whose event loop was blocked for 3 s.
     const h = await start({ standIn: { interactionAckTimeoutMs: -1 } });
-    provoked = {
+    suite.provoke({
       request: (r) => r.status === 404 && r.path.startsWith('/interactions/'),
       errorLog: (e) => e.msg === 'command failed' || e.msg === 'could not report the failure',
-    };
+    });
     const sent = h.ask(HEZBOLLAH);
     await waitFor(() => h.log.entries().some((e) => e.msg === 'could not report the failure'), 5_000, 'the failure report');
     // The deferral, then the ephemeral apology: both refused by "Discord", both logged.

@@ -2,6 +2,7 @@ import { answerQuestion, DEFAULT_K } from '../answer/answer.js';
 import type { LayoutOptions } from '../answer/format-text.js';
 import { QuestionError, validateQuestion } from '../answer/question.js';
 import type { BotContext } from './context.js';
+import { recordForFeedback, type AnswerComponents, type Asker } from './feedback-buttons.js';
 import { neutraliseMassMentions } from './mass-mentions.js';
 import { renderAnswer, type DiscordAnswer } from './render-answer.js';
 
@@ -45,12 +46,18 @@ export function withoutDiscordMarkup(text: string): string {
   return text.replace(/<(?:@[!&]?|#)\d+>/g, ' ').replace(/(^|\s)@(?:everyone|here)\b/g, '$1');
 }
 
-/** The answer `npm run ask` would print, rendered for Discord. */
-export async function answerForDiscord(context: BotContext, question: string, k = DEFAULT_K, layout: LayoutOptions = {}): Promise<DiscordAnswer> {
+/** The answer `npm run ask` would print, rendered for Discord, recorded for feedback, with its 👍/👎 buttons. */
+export async function answerForDiscord(
+  context: BotContext,
+  question: string,
+  asker: Asker,
+  k = DEFAULT_K,
+  layout: LayoutOptions = {},
+): Promise<DiscordAnswer & { components: AnswerComponents }> {
   const snapshot = await context.runtime.index.current();
   const answer = await answerQuestion(snapshot, context.runtime, question, { k });
   // Scores and the model are for whoever reads the log, not for members.
   const citations = answer.citations.map((c) => ({ source: c.source, score: c.score }));
   context.logger.info({ question, answered: answer.answered, citations, model: answer.model, ms: answer.ms }, 'answered');
-  return renderAnswer(answer, layout);
+  return { ...renderAnswer(answer, layout), ...recordForFeedback(context, answer, asker) };
 }

@@ -6,15 +6,19 @@ import {
   MessageFlags,
   RESTEvents,
   RESTJSONErrorCodes,
+  type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Message,
 } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Runtime } from '../app/runtime.js';
+import { FeedbackStore } from '../feedback/feedback-store.js';
 import { COMMANDS } from './commands/index.js';
 import { handleTimelineButton, isTimelineCustomId } from './commands/timeline.js';
 import type { BotConfig } from './config.js';
 import { NO_PINGS, type BotContext } from './context.js';
+import { isFeedbackCustomId } from './feedback-buttons.js';
+import { handleFeedbackClick } from './feedback-votes.js';
 import { handleMessage } from './mention-handler.js';
 import { RateLimiter } from './rate-limiter.js';
 import { registerCommands } from './register.js';
@@ -53,6 +57,10 @@ export function createBot(options: BotOptions): Bot {
     runtime,
     logger,
     rateLimiter: new RateLimiter(config.rateLimit.questions, config.rateLimit.windowSeconds * 1000),
+    feedback: new FeedbackStore(config.databasePath, {
+      onProblem: (problem) => logger[problem.transient ? 'warn' : 'error']({ code: problem.code }, `${problem.message} Feedback is not recorded meanwhile.`),
+      onRecovered: () => logger.info({ file: config.databasePath }, 'the feedback database works again'),
+    }),
   };
   const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
   // Privileged: only needed to read messages that do not mention the bot.
@@ -77,8 +85,11 @@ export function createBot(options: BotOptions): Bot {
   });
 
   client.on(Events.InteractionCreate, async (interaction) => {
-    if (interaction.isButton() && isTimelineCustomId(interaction.customId)) {
-      await handleTimelineButton(interaction, context).catch((err) => logger.error({ err, customId: interaction.customId.slice(0, 100) }, 'button failed'));
+    if (interaction.isButton()) {
+      // Buttons of older versions of the bot (or forged ids) still get an answer, not "interaction failed".
+      const { customId } = interaction;
+      const handle = isTimelineCustomId(customId) ? handleTimelineButton : isFeedbackCustomId(customId) ? handleFeedbackClick : refuseUnknownButton;
+      await handle(interaction, context).catch((err) => logger.error({ err, customId: customId.slice(0, 100) }, 'button failed'));
       return;
     }
     if (!interaction.isChatInputCommand()) return;
@@ -136,6 +147,7 @@ export function createBot(options: BotOptions): Bot {
     },
     async stop() {
       await client.destroy();
+      context.feedback.close();
     },
   };
 }
@@ -145,6 +157,11 @@ function isMissingPermission(err: unknown): boolean {
     err instanceof DiscordAPIError &&
     (err.code === RESTJSONErrorCodes.MissingPermissions || err.code === RESTJSONErrorCodes.MissingAccess)
   );
+}
+
+async function refuseUnknownButton(interaction: ButtonInteraction, context: BotContext): Promise<void> {
+  context.logger.warn({ customId: interaction.customId.slice(0, 100), user: interaction.user.id }, 'unknown button');
+  await interaction.reply({ content: 'That button no longer works.', flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
 }
 
 /** One short ephemeral line, whatever state the interaction is in. */

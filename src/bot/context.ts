@@ -1,6 +1,7 @@
 import type { ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Runtime } from '../app/runtime.js';
+import type { FeedbackStore } from '../feedback/feedback-store.js';
 import type { BotConfig } from './config.js';
 import type { RateLimiter } from './rate-limiter.js';
 
@@ -10,6 +11,7 @@ export interface BotContext {
   runtime: Runtime;
   logger: Logger;
   rateLimiter: RateLimiter;
+  feedback: FeedbackStore;
 }
 
 /** One slash command: its registration payload and its handler (the discord.js guide's layout). */

@@ -33,7 +33,7 @@ export async function handleMessage(message: Message, context: BotContext): Prom
     return;
   }
   if ('sendTyping' in message.channel) await message.channel.sendTyping().catch(() => {});
-  const reply = await answerForDiscord(context, check.question);
+  const reply = await answerForDiscord(context, check.question, { userId: message.author.id, guildId: message.guildId, channelId: message.channelId });
   await message.reply({ ...reply, allowedMentions: NO_PINGS });
 }
 

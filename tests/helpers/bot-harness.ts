@@ -9,9 +9,11 @@
  * The bot logs (pino, JSON lines) into memory so tests can assert on them, and on the absence of the token.
  */
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Events, InteractionResponseType, type APIEmbed, type APIMessage } from 'discord.js';
+import { expect } from 'vitest';
 import type { Runtime } from '../../src/app/runtime.js';
 import type { CoreSettings } from '../../src/app/settings.js';
 import type { Embedder } from '../../src/embed/embedder.js';
@@ -22,8 +24,10 @@ import {
   startDiscordStandIn,
   type DiscordStandIn,
   type DiscordStandInOptions,
+  type ComponentClickInput,
   type MessageInput,
   type RecordedRequest,
+  type SentComponentInteraction,
   type SentInteraction,
   type SlashCommandInput,
 } from './discord-stand-in.js';
@@ -96,7 +100,7 @@ export function slowEmbedder(base: Embedder, delayMs: number): SlowEmbedder {
 // Requests
 // ---------------------------------------------------------------------------------------------------------------
 
-export const isCallback = (sent: SentInteraction) => (r: RecordedRequest) =>
+export const isCallback = (sent: Pick<SentInteraction, 'id' | 'token'>) => (r: RecordedRequest) =>
   r.method === 'POST' && r.path === `/interactions/${sent.id}/${sent.token}/callback`;
 
 export const isOriginalEdit = (sent: SentInteraction) => (r: RecordedRequest) =>
@@ -173,7 +177,13 @@ export interface BotHarness {
   ask(question: string, input?: Partial<SlashCommandInput>): SentInteraction;
   command(name: string, input?: Partial<SlashCommandInput>): SentInteraction;
   mention(text: string, input?: Partial<MessageInput>): ReturnType<DiscordStandIn['sendMessage']>;
-  callback(sent: SentInteraction, timeoutMs?: number): Promise<RecordedRequest & { body: CallbackBody }>;
+  callback(sent: Pick<SentInteraction, 'id' | 'token'>, timeoutMs?: number): Promise<RecordedRequest & { body: CallbackBody }>;
+  /** A member clicks a button of a message (refused, as by Discord, when the message has no such button). */
+  click(messageId: string, customId: string, input?: Partial<ComponentClickInput>): SentComponentInteraction;
+  /** Stops the bot and starts a new one (same settings, same log) against the same Discord: a restart. */
+  restartBot(): Promise<void>;
+  /** The feedback database of this bot (a fresh temp file unless the test's env sets DATABASE_PATH). */
+  databasePath: string;
   /** The first edit of the interaction's original response that passes `accept` (default: any). */
   originalEdit(
     sent: SentInteraction,
@@ -183,6 +193,40 @@ export interface BotHarness {
   /** The bot's reply to a message (POST /channels/:id/messages referencing it). */
   replyTo(messageId: string, timeoutMs?: number): Promise<RecordedRequest & { body: MessageBody }>;
   close(): Promise<void>;
+}
+
+/** What a test provokes on purpose: requests that may fail and error log lines it expects. */
+export interface Provoked {
+  request(r: RecordedRequest): boolean;
+  errorLog(entry: Record<string, unknown>): boolean;
+}
+
+export const NOTHING_PROVOKED: Provoked = { request: () => false, errorLog: () => false };
+
+/**
+ * What must hold after any test of a closed harness: nobody was pinged, Discord refused nothing (unless provoked),
+ * the token never reached the log, the log is JSON lines without unexpected errors.
+ */
+export function expectCleanRun(h: BotHarness, expected: Provoked = NOTHING_PROVOKED): void {
+  for (const { request, body, stored } of messagePayloads(h.standIn.requests)) {
+    const where = `${request.method} ${request.path}`;
+    expect(body.allowed_mentions, where).toBeDefined();
+    expect(body.allowed_mentions?.parse, where).toEqual([]);
+    expect(body.allowed_mentions?.users ?? [], where).toEqual([]);
+    expect(body.allowed_mentions?.roles ?? [], where).toEqual([]);
+    if (body.message_reference) expect(body.allowed_mentions?.replied_user, where).toBe(false);
+    if (stored) {
+      expect(stored.mention_everyone, where).toBe(false);
+      expect(stored.mentions, where).toEqual([]);
+      expect(stored.mention_roles, where).toEqual([]);
+    }
+  }
+  // Size limits and everything else Discord validates: the stand-in answers violations with 4xx.
+  const failed = h.standIn.requests.filter((r) => r.status >= 400 && !expected.request(r));
+  expect(failed.map((r) => `${r.method} ${r.path} → ${r.status} ${JSON.stringify(r.response)}`)).toEqual([]);
+  expect(h.log.text()).not.toContain(BOT_TOKEN);
+  expect(() => h.log.entries()).not.toThrow();
+  expect(h.log.entries().filter((e) => (e.level === 50 || e.level === 60) && !expected.errorLog(e))).toEqual([]);
 }
 
 /** Polls `condition` until it holds; throws after `timeoutMs`. */
@@ -197,22 +241,34 @@ export async function waitFor(condition: () => boolean, timeoutMs = 2_000, what 
 export async function startBotHarness(options: BotHarnessOptions): Promise<BotHarness> {
   // The stand-in checks the token on REST and IDENTIFY, so a bot sending anything else fails here.
   const standIn = await startDiscordStandIn({ token: BOT_TOKEN, ...options.standIn });
-  const env = { DISCORD_TOKEN: BOT_TOKEN, DISCORD_GUILD_ID: standIn.guildId, LOG_LEVEL: 'debug', ...options.env?.(standIn) };
+  // Each bot gets its own feedback database unless the test shares one (e.g. across a restart).
+  const databaseDir = await mkdtemp(path.join(tmpdir(), 'bot-db-'));
+  const env = {
+    DISCORD_TOKEN: BOT_TOKEN,
+    DISCORD_GUILD_ID: standIn.guildId,
+    LOG_LEVEL: 'debug',
+    DATABASE_PATH: path.join(databaseDir, 'feedback.sqlite'),
+    ...options.env?.(standIn),
+  };
   const config: BotConfig = { ...loadBotConfig(env), core: options.core };
   const log = memoryLog();
   const logger = createLogger(config.logLevel, log.stream);
-  const bot = createBot({ config, runtime: options.runtime, logger, restApi: standIn.apiUrl });
+  let bot = createBot({ config, runtime: options.runtime, logger, restApi: standIn.apiUrl });
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
     await bot.stop();
     await standIn.close();
+    await rm(databaseDir, { recursive: true, force: true });
   };
-  try {
+  const connect = async () => {
     const ready = once(bot.client, Events.ClientReady);
     await bot.start();
     await ready;
+  };
+  try {
+    await connect();
     const registration = await standIn.waitForRequest(
       (r) => r.method === 'PUT' && /^\/applications\/[^/]+(\/guilds\/[^/]+)?\/commands$/.test(r.path),
       5_000,
@@ -228,6 +284,14 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
       command: (name, input = {}) => standIn.sendSlashCommand({ ...input, name }),
       ask: (question, input = {}) =>
         standIn.sendSlashCommand({ ...input, name: 'ask', options: { question, ...(input.options as object) } }),
+      async restartBot() {
+        await bot.stop();
+        bot = createBot({ config, runtime: options.runtime, logger, restApi: standIn.apiUrl });
+        harness.bot = bot;
+        await connect();
+      },
+      click: (messageId, customId, input = {}) => standIn.sendComponentClick({ ...input, messageId, customId }),
+      databasePath: config.databasePath,
       mention: (text, input = {}) => standIn.sendMessage({ ...input, content: `<@${standIn.botUser.id}> ${text}` }),
       callback: (sent, timeoutMs = 5_000) =>
         standIn.waitForRequest(isCallback(sent), timeoutMs) as Promise<RecordedRequest & { body: CallbackBody }>,

@@ -18,8 +18,9 @@ export const askCommand: BotCommand = {
     // Acknowledge first: loading the index or the model may take longer than Discord's 3 seconds.
     await interaction.deferReply();
     const results = Math.min(5, Math.max(1, interaction.options.getInteger('results') ?? 3));
+    const asker = { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId };
     // Discord shows "used /ask" above the reply but not the question, so the reply says what was asked.
-    const reply = await answerForDiscord(context, check.question, results, { showQuestion: true });
+    const reply = await answerForDiscord(context, check.question, asker, results, { showQuestion: true });
     await interaction.editReply({ ...reply, allowedMentions: NO_PINGS });
   },
 };

@@ -8,7 +8,9 @@ export const HELP_TEXT = [
   '• Mention me with a question: `@me what did Lavrov say about a ceasefire?`',
   '• `/timeline topic:<a story, person or place>` — the articles about it in date order, one line each (`from`/`to` narrow the dates).',
   '• `/sources` — the articles I know.',
+  '• 👍 / 👎 under an answer tell the moderators how it did; click the same one again to take your vote back.',
   '• `/reindex` — moderators: re-read the articles after they change.',
+  '• `/feedback [days]` — moderators: the most down-voted answers and the questions I could not answer.',
   '',
   'Each source shows the article’s title, date and file and a few lines from it, the answering sentence in bold. Only articles that answer are shown; if none does, I say so rather than guess.',
 ].join('\n');

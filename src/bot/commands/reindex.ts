@@ -14,7 +14,7 @@ import { RebuildInProgressError } from '../../index/index-service.js';
 import { describeSummary } from '../../index/summary.js';
 import { NO_PINGS, type BotCommand, type BotContext } from '../context.js';
 import { LIMITS, truncate } from '../discord-limits.js';
-import { isModerator } from '../permissions.js';
+import { requireModerator } from '../permissions.js';
 
 /** Discord rate-limits message edits; one a second is plenty for a human watching. */
 const PROGRESS_INTERVAL_MS = 1000;
@@ -30,12 +30,8 @@ export const reindexCommand: BotCommand = {
     .setContexts(InteractionContextType.Guild),
 
   async execute(interaction, context) {
+    if (!(await requireModerator(interaction, context, 'reindex'))) return;
     const ephemeral = { flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS } as const;
-    if (!isModerator(interaction, context.config.moderatorRoleIds)) {
-      context.logger.warn({ user: interaction.user.id }, 'reindex refused: not a moderator');
-      await interaction.reply({ content: 'Only moderators (Manage Server, or a moderator role) can reindex.', ...ephemeral });
-      return;
-    }
     const index = context.runtime.index;
     let rebuild: Promise<BuildSummary>;
     const progress = throttledProgress((text) => interaction.editReply({ content: text, allowedMentions: NO_PINGS }), context, interaction.client.rest);

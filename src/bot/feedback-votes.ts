@@ -1,0 +1,48 @@
+import { MessageFlags, type ButtonInteraction } from 'discord.js';
+import { NO_PINGS, type BotContext } from './context.js';
+import { parseFeedbackCustomId, withFeedbackCounts } from './feedback-buttons.js';
+
+export const VOTE_REFUSED = {
+  malformed: 'That button is not one of mine; nothing was recorded.',
+  unknownAnswer: 'I have no record of this answer any more, so the vote was not counted.',
+  otherGuild: 'This answer was given on another server, so the vote was not counted.',
+  unavailable: 'Your vote could not be recorded right now; please try again later.',
+} as const;
+
+/**
+ * A 👍/👎 click. The vote is written before anything is sent (a sub-millisecond write, well within Discord's 3 s),
+ * so the acknowledgement itself can show the new counts: one UPDATE_MESSAGE, no deferral.
+ */
+export async function handleFeedbackClick(interaction: ButtonInteraction, context: BotContext): Promise<void> {
+  const { logger } = context;
+  const where = { user: interaction.user.id, guild: interaction.guildId, message: interaction.message.id };
+  const click = parseFeedbackCustomId(interaction.customId);
+  if (!click) {
+    logger.warn({ ...where, customId: interaction.customId.slice(0, 100) }, 'feedback click refused: malformed custom id');
+    return refuse(interaction, VOTE_REFUSED.malformed);
+  }
+  const outcome = context.feedback.vote(click.answerId, interaction.user.id, interaction.guildId, click.vote);
+  const logged = { ...where, answer: click.answerId, vote: click.vote };
+  switch (outcome.status) {
+    case 'recorded': {
+      logger.info({ ...logged, now: outcome.vote, counts: outcome.counts }, 'feedback vote recorded');
+      const current = interaction.message.components.map((c) => c.toJSON());
+      await interaction.update({ components: withFeedbackCounts(current, click.answerId, outcome.counts), allowedMentions: NO_PINGS });
+      return;
+    }
+    case 'unknown-answer':
+      logger.warn(logged, 'feedback click refused: unknown answer');
+      return refuse(interaction, VOTE_REFUSED.unknownAnswer);
+    case 'other-guild':
+      logger.warn({ ...logged, answerGuild: outcome.answerGuildId }, 'feedback click refused: the answer belongs to another server');
+      return refuse(interaction, VOTE_REFUSED.otherGuild);
+    case 'unavailable':
+      // The store logged the database problem itself, once; this line says which vote it cost.
+      logger.warn({ ...logged, problem: outcome.problem.message }, 'feedback vote not recorded');
+      return refuse(interaction, VOTE_REFUSED.unavailable);
+  }
+}
+
+async function refuse(interaction: ButtonInteraction, content: string): Promise<void> {
+  await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+}

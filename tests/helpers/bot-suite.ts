@@ -1,0 +1,70 @@
+/**
+ * The set-up every bot end-to-end test file shares: one runtime over a temp copy of the seed corpus (offline
+ * model, index built once per file), one bot per test, and after every test the checks of `expectCleanRun`.
+ *
+ *   const suite = botSuite();
+ *   it('…', async () => { const h = await suite.start(); … });
+ */
+import { rm } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { openRuntime, type Runtime } from '../../src/app/runtime.js';
+import type { CoreSettings } from '../../src/app/settings.js';
+import { expectCleanRun, NOTHING_PROVOKED, startBotHarness, type BotHarness, type BotHarnessOptions, type Provoked } from './bot-harness.js';
+import { tempCorpus } from './seed-runtime.js';
+
+export interface BotSuite {
+  readonly core: CoreSettings & { root: string };
+  readonly runtime: Runtime;
+  /** Folders removed once the file's tests are done. */
+  readonly roots: string[];
+  /** Starts this test's bot; it is closed and checked after the test. */
+  start(options?: Partial<BotHarnessOptions>): Promise<BotHarness>;
+  /** What the current test provokes on purpose (failed requests, error log lines); reset after each test. */
+  provoke(expected: Provoked): void;
+}
+
+export function botSuite(): BotSuite {
+  let core: CoreSettings & { root: string };
+  let runtime: Runtime;
+  const roots: string[] = [];
+  let harness: BotHarness | undefined;
+  let provoked = NOTHING_PROVOKED;
+
+  beforeAll(async () => {
+    core = await tempCorpus();
+    roots.push(core.root);
+    runtime = await openRuntime(core, () => {});
+    await runtime.index.current();
+  });
+
+  afterAll(async () => {
+    await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
+  });
+
+  afterEach(async () => {
+    const h = harness;
+    harness = undefined;
+    const expected = provoked;
+    provoked = NOTHING_PROVOKED;
+    if (!h) return;
+    await h.close();
+    expectCleanRun(h, expected);
+  });
+
+  return {
+    get core() {
+      return core;
+    },
+    get runtime() {
+      return runtime;
+    },
+    roots,
+    async start(options = {}) {
+      harness = await startBotHarness({ runtime, core, ...options });
+      return harness;
+    },
+    provoke(expected) {
+      provoked = expected;
+    },
+  };
+}
