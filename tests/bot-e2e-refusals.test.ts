@@ -5,15 +5,16 @@
  * the assertions count what reached "Discord" and what the log says.
  */
 import { execFile } from 'node:child_process';
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InteractionResponseType, MessageFlags, PermissionFlagsBits } from 'discord.js';
-import { openRuntime, type Runtime } from '../src/app/runtime.js';
+import type { Runtime } from '../src/app/runtime.js';
 import type { CoreSettings } from '../src/app/settings.js';
 import { IndexService } from '../src/index/index-service.js';
 import { startDiscordStandIn, type DiscordStandIn, type RecordedRequest } from './helpers/discord-stand-in.js';
+import { seedRuntimeForFile } from './helpers/bot-suite.js';
 import { tempCorpus } from './helpers/seed-runtime.js';
 import {
   BOT_TOKEN,
@@ -30,24 +31,15 @@ import {
 
 const IRAN = 'what did Lavrov say about Iran?';
 
+const seeds = seedRuntimeForFile();
+const { roots } = seeds;
 let core: CoreSettings & { root: string };
 let runtime: Runtime;
-const roots: string[] = [];
+beforeAll(() => void ({ core, runtime } = seeds));
 let harness: BotHarness | undefined;
 let standIn: DiscordStandIn | undefined;
 /** Error log messages the running test provokes on purpose. */
 let expectedErrors: string[] = [];
-
-beforeAll(async () => {
-  core = await tempCorpus();
-  roots.push(core.root);
-  runtime = await openRuntime(core, () => {});
-  await runtime.index.current();
-});
-
-afterAll(async () => {
-  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
-});
 
 afterEach(async () => {
   const h = harness;

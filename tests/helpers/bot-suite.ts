@@ -12,23 +12,25 @@ import type { CoreSettings } from '../../src/app/settings.js';
 import { expectCleanRun, NOTHING_PROVOKED, startBotHarness, type BotHarness, type BotHarnessOptions, type Provoked } from './bot-harness.js';
 import { tempCorpus } from './seed-runtime.js';
 
-export interface BotSuite {
-  readonly core: CoreSettings & { root: string };
-  readonly runtime: Runtime;
-  /** Folders removed once the file's tests are done. */
-  readonly roots: string[];
+export interface BotSuite extends SeedRuntime {
   /** Starts this test's bot; it is closed and checked after the test. */
   start(options?: Partial<BotHarnessOptions>): Promise<BotHarness>;
   /** What the current test provokes on purpose (failed requests, error log lines); reset after each test. */
   provoke(expected: Provoked): void;
 }
 
-export function botSuite(): BotSuite {
+export interface SeedRuntime {
+  readonly core: CoreSettings & { root: string };
+  readonly runtime: Runtime;
+  /** Folders removed once the file's tests are done. */
+  readonly roots: string[];
+}
+
+/** One runtime over a temp copy of the seed corpus for the whole test file (built in beforeAll, removed after). */
+export function seedRuntimeForFile(): SeedRuntime {
   let core: CoreSettings & { root: string };
   let runtime: Runtime;
   const roots: string[] = [];
-  let harness: BotHarness | undefined;
-  let provoked = NOTHING_PROVOKED;
 
   beforeAll(async () => {
     core = await tempCorpus();
@@ -40,6 +42,22 @@ export function botSuite(): BotSuite {
   afterAll(async () => {
     await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
   });
+
+  return {
+    get core() {
+      return core;
+    },
+    get runtime() {
+      return runtime;
+    },
+    roots,
+  };
+}
+
+export function botSuite(): BotSuite {
+  const seeds = seedRuntimeForFile();
+  let harness: BotHarness | undefined;
+  let provoked = NOTHING_PROVOKED;
 
   afterEach(async () => {
     const h = harness;
@@ -53,14 +71,14 @@ export function botSuite(): BotSuite {
 
   return {
     get core() {
-      return core;
+      return seeds.core;
     },
     get runtime() {
-      return runtime;
+      return seeds.runtime;
     },
-    roots,
+    roots: seeds.roots,
     async start(options = {}) {
-      harness = await startBotHarness({ runtime, core, ...options });
+      harness = await startBotHarness({ runtime: seeds.runtime, core: seeds.core, ...options });
       return harness;
     },
     provoke(expected) {
