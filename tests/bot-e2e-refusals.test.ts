@@ -95,6 +95,7 @@ describe('the bot where Discord refuses', () => {
       ANSWER_CHANNEL_IDS: standIn.channelId, // answer channels need the Message Content intent
       LOG_LEVEL: 'silent',
       STAND_IN_API_URL: standIn.apiUrl,
+      DATABASE_PATH: path.join(core.root, 'feedback.sqlite'), // not the repository's .data/
     };
     const tsx = path.resolve('node_modules/.bin/tsx');
     const result = await promisify(execFile)(tsx, ['tests/helpers/bot-process.ts'], { env, timeout: 30_000 }).then(
