@@ -54,6 +54,7 @@ describe('questionKey', () => {
     expect(questionKey('What is the price of Bitcoin?')).not.toBe(questionKey("What's the price of Bitcoin?"));
     expect(questionKey('Ｗhat about Iran')).toBe('what about iran'); // full-width letters (NFKC)
     expect(questionKey('Gaza, Rafah')).toBe('gaza rafah');
+    expect(questionKey('@\u200beveryone what about Gaza?')).toBe(questionKey('@everyone what about gaza'));
   });
 });
 
