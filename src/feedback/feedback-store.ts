@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { asStoreError, openDatabase, StoreError, type OpenOptions, type SqliteDatabase } from '../store/database.js';
+import { asStoreError, busyTimeout, openDatabase, prepared, StoreError, whileBusy, type OpenOptions, type SqliteDatabase } from '../store/database.js';
 import { questionKey } from './question-key.js';
 
 /** One answer the bot gave, as recorded: what was asked, by whom, where, and what it cited. */
@@ -76,7 +76,8 @@ export class FeedbackStore {
   recordAnswer(record: AnswerRecord): StoreResult<string> {
     return this.use((db) => {
       const id = newAnswerId();
-      db.prepare(
+      prepared(
+        db,
         `INSERT INTO answers (id, question, answered, sources, user_id, guild_id, channel_id, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(id, record.question, record.answered ? 1 : 0, JSON.stringify(record.sources), record.userId, record.guildId, record.channelId, this.clock());
@@ -93,16 +94,17 @@ export class FeedbackStore {
       // IMMEDIATE: read and write under one write lock, so two processes cannot interleave a user's clicks.
       db
         .transaction((): VoteOutcome => {
-          const answer = db.prepare('SELECT guild_id FROM answers WHERE id = ?').get(answerId) as { guild_id: string | null } | undefined;
+          const answer = prepared(db, 'SELECT guild_id FROM answers WHERE id = ?').get(answerId) as { guild_id: string | null } | undefined;
           if (!answer) return { status: 'unknown-answer' };
           if (answer.guild_id !== guildId) return { status: 'other-guild', answerGuildId: answer.guild_id };
-          const before = db.prepare('SELECT vote FROM votes WHERE answer_id = ? AND user_id = ?').pluck().get(answerId, userId);
+          const before = prepared(db, 'SELECT vote FROM votes WHERE answer_id = ? AND user_id = ?').pluck().get(answerId, userId);
           let now: Vote | null = vote;
           if (before === vote) {
-            db.prepare('DELETE FROM votes WHERE answer_id = ? AND user_id = ?').run(answerId, userId);
+            prepared(db, 'DELETE FROM votes WHERE answer_id = ? AND user_id = ?').run(answerId, userId);
             now = null;
           } else {
-            db.prepare(
+            prepared(
+              db,
               `INSERT INTO votes (answer_id, user_id, vote, voted_at) VALUES (?, ?, ?, ?)
                ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at`,
             ).run(answerId, userId, vote, this.clock());
@@ -116,7 +118,7 @@ export class FeedbackStore {
 
   /** The 👍/👎 counts of an answer; null when the answer is unknown. */
   counts(answerId: string): StoreResult<VoteCounts | null> {
-    return this.use((db) => (db.prepare('SELECT 1 FROM answers WHERE id = ?').get(answerId) ? countVotes(db, answerId) : null));
+    return this.use((db) => (prepared(db, 'SELECT 1 FROM answers WHERE id = ?').get(answerId) ? countVotes(db, answerId) : null));
   }
 
   /** Runs read queries (the report) on the connection; `question_key(text)` is available in SQL. */
@@ -133,7 +135,7 @@ export class FeedbackStore {
     const db = this.connection();
     if (!db.ok) return db;
     try {
-      const value = operation(db.value);
+      const value = whileBusy(busyTimeout(this.options), () => operation(db.value));
       this.recovered();
       return { ok: true, value };
     } catch (err) {
@@ -178,8 +180,7 @@ export class FeedbackStore {
 }
 
 function countVotes(db: SqliteDatabase, answerId: string): VoteCounts {
-  const row = db
-    .prepare('SELECT COALESCE(SUM(vote = 1), 0) AS up, COALESCE(SUM(vote = -1), 0) AS down FROM votes WHERE answer_id = ?')
-    .get(answerId) as VoteCounts;
+  const counting = 'SELECT COALESCE(SUM(vote = 1), 0) AS up, COALESCE(SUM(vote = -1), 0) AS down FROM votes WHERE answer_id = ?';
+  const row = prepared(db, counting).get(answerId) as VoteCounts;
   return { up: Number(row.up), down: Number(row.down) };
 }
