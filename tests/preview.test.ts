@@ -131,6 +131,11 @@ describe('npm run preview', () => {
     expect(page).toMatch(/<blockquote>[^<]*list of names[^<]* \[1\]<\/blockquote>/);
     expect(page).toContain('asked: What list did Russia give to Hamas?');
     expect(page).toContain('004_6c860c4a14f93851.txt');
+    // The buttons the bot puts under every answer: 👍 and 👎, no counts yet.
+    expect(page.match(/<button class="button secondary"><span class="button-emoji">(👍|👎)<\/span><\/button>/gu)).toEqual([
+      '<button class="button secondary"><span class="button-emoji">👍</span></button>',
+      '<button class="button secondary"><span class="button-emoji">👎</span></button>',
+    ]);
   });
 
   it('refuses an empty or over-long question in one line, exit code 2', () => {

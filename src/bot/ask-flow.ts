@@ -2,9 +2,9 @@ import { answerQuestion, DEFAULT_K } from '../answer/answer.js';
 import type { LayoutOptions } from '../answer/format-text.js';
 import { QuestionError, validateQuestion } from '../answer/question.js';
 import type { BotContext } from './context.js';
-import { recordForFeedback, type AnswerComponents, type Asker } from './feedback-buttons.js';
+import { answerMessage, type AnswerMessage } from './answer-message.js';
+import { recordForFeedback, type Asker } from './feedback-buttons.js';
 import { neutraliseMassMentions } from './mass-mentions.js';
-import { renderAnswer, type DiscordAnswer } from './render-answer.js';
 
 export type QuestionCheck = { ok: true; question: string } | { ok: false; reason: string };
 
@@ -53,11 +53,11 @@ export async function answerForDiscord(
   asker: Asker,
   k = DEFAULT_K,
   layout: LayoutOptions = {},
-): Promise<DiscordAnswer & { components: AnswerComponents }> {
+): Promise<AnswerMessage> {
   const snapshot = await context.runtime.index.current();
   const answer = await answerQuestion(snapshot, context.runtime, question, { k });
   // Scores and the model are for whoever reads the log, not for members.
   const citations = answer.citations.map((c) => ({ source: c.source, score: c.score }));
   context.logger.info({ question, answered: answer.answered, citations, model: answer.model, ms: answer.ms }, 'answered');
-  return { ...renderAnswer(answer, layout), ...recordForFeedback(context, answer, asker) };
+  return answerMessage(answer, layout, recordForFeedback(context, answer, asker));
 }

@@ -72,19 +72,17 @@ export function withFeedbackCounts(components: readonly APIMessageTopLevelCompon
 }
 
 /**
- * Records the answer for feedback and returns its buttons. When the database cannot take it, the answer goes out
- * without buttons (a vote on it could not be counted); the store has already logged why.
+ * Records the answer for feedback and returns its id, which its buttons carry; null when the database cannot take
+ * it (the store has already logged why).
  */
-export function recordForFeedback(context: BotContext, answer: Answer, asker: Asker): { components: AnswerComponents } {
+export function recordForFeedback(context: BotContext, answer: Answer, asker: Asker): string | null {
   const recorded = context.feedback.recordAnswer({
     question: answer.question,
     answered: answer.answered,
     sources: answer.citations.map((c) => c.source),
     ...asker,
   });
-  if (!recorded.ok) {
-    context.logger.warn({ question: answer.question }, 'answer sent without feedback buttons: the feedback database is unavailable');
-    return { components: [] };
-  }
-  return { components: [feedbackRow(recorded.value)] };
+  if (recorded.ok) return recorded.value;
+  context.logger.warn({ question: answer.question }, 'answer sent without feedback buttons: the feedback database is unavailable');
+  return null;
 }

@@ -4,11 +4,14 @@ import { QuestionError } from '../answer/question.js';
 import { openRuntime } from '../app/runtime.js';
 import { prepareQuestion } from '../bot/ask-flow.js';
 import { MAX_QUESTION_CHARS } from '../bot/config.js';
-import { renderAnswer } from '../bot/render-answer.js';
+import { answerMessage } from '../bot/answer-message.js';
 import { previewPage } from '../preview/page.js';
 import { visibleLength } from '../preview/visible-text.js';
 import { USAGE_ERROR, baseCommand, exitOnFailure, parseOrExit, settingsFromFlags, stderrLine, type CoreFlags } from './common.js';
 import { stderrProgress } from './progress.js';
+
+/** Stands in for the id the feedback database would give the answer; it only goes into the buttons' custom ids. */
+const PREVIEW_ANSWER_ID = 'previewonly0';
 
 interface PreviewFlags extends CoreFlags {
   out: string;
@@ -38,8 +41,8 @@ try {
   const snapshot = await runtime.index.current(progress.update);
   progress.stop();
   const answer = await answerQuestion(snapshot, runtime, question, { k: flags.k });
-  // Exactly what /ask (question echoed) or a mention reply sends.
-  const reply = renderAnswer(answer, { showQuestion: !flags.mention });
+  // Exactly what /ask (question echoed) or a mention reply sends, buttons included (their ids are never shown).
+  const reply = answerMessage(answer, { showQuestion: !flags.mention }, PREVIEW_ANSWER_ID);
   const length = visibleLength(reply);
   const embeds = reply.embeds.length === 1 ? '1 embed' : `${reply.embeds.length} embeds`;
   const caption = `Preview: ${length} characters of visible text, ${embeds}.`;
