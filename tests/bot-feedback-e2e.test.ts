@@ -12,7 +12,6 @@ import { describe, expect, it } from 'vitest';
 import {
   ButtonStyle,
   ComponentType,
-  GatewayDispatchEvents,
   InteractionResponseType,
   MessageFlags,
   type APIButtonComponentWithCustomId,
@@ -21,7 +20,7 @@ import {
 import { answerQuestion } from '../src/answer/answer.js';
 import { VOTE_REFUSED } from '../src/bot/feedback-votes.js';
 import { FeedbackStore } from '../src/feedback/feedback-store.js';
-import type { BotHarness } from './helpers/bot-harness.js';
+import { forgeClick, type BotHarness } from './helpers/bot-harness.js';
 import { botSuite } from './helpers/bot-suite.js';
 
 const HEZBOLLAH = 'What did Lavrov say about Hezbollah?';
@@ -161,23 +160,13 @@ describe('forged and stale clicks', () => {
     // Discord only delivers clicks on components a message has: the stand-in refuses the rest, as Discord would.
     expect(() => h.click(answer.message.id, 'feedback:AAAAAAAAAAAA:up')).toThrow(/Discord would not deliver this click/);
 
-    /** A click Discord never sent: its payload altered after the fact. */
-    const forge = async (customId: string, guildId = h.standIn.guildId) => {
-      const payload = h.standIn.componentClickPayload({ messageId: answer.message.id, customId: answer.up });
-      h.standIn.dispatch(GatewayDispatchEvents.InteractionCreate, {
-        ...payload,
-        guild_id: guildId,
-        guild: { ...payload.guild, id: guildId },
-        data: { ...payload.data, custom_id: customId },
-      });
-      return h.callback(payload);
-    };
+    const forge = (customId: string, guildId?: string) => forgeClick(h, { messageId: answer.message.id, realCustomId: answer.up, customId, guildId });
     const cases: Array<[string, string | undefined, string, string]> = [
       ['feedback:short:up', undefined, VOTE_REFUSED.malformed, 'feedback click refused: malformed custom id'],
       [`feedback:${answer.answerId}:sideways`, undefined, VOTE_REFUSED.malformed, 'feedback click refused: malformed custom id'],
       ['feedback:AAAAAAAAAAAA:up', undefined, VOTE_REFUSED.unknownAnswer, 'feedback click refused: unknown answer'],
       [answer.up, OTHER_GUILD, VOTE_REFUSED.otherGuild, 'feedback click refused: the answer belongs to another server'],
-      ['more:AAAAAAAAAAAA:2', undefined, 'That button no longer works.', 'unknown button'],
+      ['archive:AAAAAAAAAAAA:2', undefined, 'That button no longer works.', 'unknown button'],
     ];
     for (const [customId, guildId, reply, logged] of cases) {
       const ack = await forge(customId, guildId);

@@ -3,46 +3,13 @@
  * holds, what the closing line says, what gives way to the reading budget, and Discord's limits on extreme input.
  */
 import { describe, expect, it } from 'vitest';
-import type { Answer, Citation } from '../src/answer/answer.js';
 import { formatAnswerText, layoutAnswer, layoutSize, NOT_IN_CORPUS, READING_BUDGET_CHARS, snippetText } from '../src/answer/format-text.js';
 import { snippetOf } from '../src/answer/snippet.js';
+import { ANSWER_SENTENCE, answer, citation } from './helpers/made-up-answer.js';
 import { LIMITS } from '../src/bot/discord-limits.js';
 import { CUT_NOTE, renderAnswer } from '../src/bot/render-answer.js';
 import { visibleLength } from '../src/preview/visible-text.js';
 import { boldMarkers, expectMessageWithinLimits } from './helpers/discord-limits-check.js';
-
-const ANSWER_SENTENCE = (n: number) => `Lavrov said the answer is number ${n}.`;
-
-function citation(n: number, overrides: Partial<Omit<Citation, 'snippet'>> = {}): Citation {
-  const base = {
-    n,
-    source: `corpus/00${n}_abc.txt`,
-    title: `Title ${n}`,
-    date: n % 2 ? '2024-11-04' : null,
-    url: null,
-    evidence: [],
-    score: 0.8 - n / 100,
-    excerpt: `Before sentence ${n}. ${ANSWER_SENTENCE(n)} After sentence ${n}.`,
-    highlight: ANSWER_SENTENCE(n),
-    ...overrides,
-  };
-  return { ...base, snippet: snippetOf(base.excerpt, base.highlight) };
-}
-
-function answer(citations: Citation[], overrides: Partial<Answer> = {}): Answer {
-  return {
-    question: 'What did Lavrov say?',
-    answered: citations.length > 0,
-    citations,
-    searchedFor: null,
-    asOf: { date: '2024-11-04', articles: 5 },
-    verdict: citations.length > 0 ? 'answered' : 'no-passage-covers',
-    words: [],
-    model: 'glove-sif-100d',
-    ms: 3.2,
-    ...overrides,
-  };
-}
 
 describe('renderAnswer', () => {
   it('leads with the answering sentence quoted and numbered, then one embed per citation', () => {

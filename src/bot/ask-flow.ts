@@ -59,5 +59,5 @@ export async function answerForDiscord(
   // Scores and the model are for whoever reads the log, not for members.
   const citations = answer.citations.map((c) => ({ source: c.source, score: c.score }));
   context.logger.info({ question, answered: answer.answered, citations, model: answer.model, ms: answer.ms }, 'answered');
-  return answerMessage(answer, layout, recordForFeedback(context, answer, asker));
+  return answerMessage(answer, layout, { answerId: recordForFeedback(context, answer, asker), k });
 }

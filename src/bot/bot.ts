@@ -19,6 +19,8 @@ import type { BotConfig } from './config.js';
 import { NO_PINGS, type BotContext } from './context.js';
 import { isFeedbackCustomId } from './feedback-buttons.js';
 import { handleFeedbackClick } from './feedback-votes.js';
+import { isMoreCustomId } from './more-button.js';
+import { handleMoreClick } from './more-citations.js';
 import { handleMessage } from './mention-handler.js';
 import { RateLimiter } from './rate-limiter.js';
 import { registerCommands } from './register.js';
@@ -88,8 +90,11 @@ export function createBot(options: BotOptions): Bot {
     if (interaction.isButton()) {
       // Buttons of older versions of the bot (or forged ids) still get an answer, not "interaction failed".
       const { customId } = interaction;
-      const handle = isTimelineCustomId(customId) ? handleTimelineButton : isFeedbackCustomId(customId) ? handleFeedbackClick : refuseUnknownButton;
-      await handle(interaction, context).catch((err) => logger.error({ err, customId: customId.slice(0, 100) }, 'button failed'));
+      const handle = BUTTONS.find(([owns]) => owns(customId))?.[1] ?? refuseUnknownButton;
+      await handle(interaction, context).catch(async (err) => {
+        logger.error({ err, customId: customId.slice(0, 100) }, 'button failed');
+        await reportFailure(interaction).catch((e) => logger.error({ err: e }, 'could not report the failure'));
+      });
       return;
     }
     if (!interaction.isChatInputCommand()) return;
@@ -159,13 +164,20 @@ function isMissingPermission(err: unknown): boolean {
   );
 }
 
+/** Which handler answers a button, by the prefix of the custom id it put there. */
+const BUTTONS: ReadonlyArray<[owns: (customId: string) => boolean, handle: (interaction: ButtonInteraction, context: BotContext) => Promise<void>]> = [
+  [isTimelineCustomId, handleTimelineButton],
+  [isFeedbackCustomId, handleFeedbackClick],
+  [isMoreCustomId, handleMoreClick],
+];
+
 async function refuseUnknownButton(interaction: ButtonInteraction, context: BotContext): Promise<void> {
   context.logger.warn({ customId: interaction.customId.slice(0, 100), user: interaction.user.id }, 'unknown button');
   await interaction.reply({ content: 'That button no longer works.', flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
 }
 
 /** One short ephemeral line, whatever state the interaction is in. */
-async function reportFailure(interaction: ChatInputCommandInteraction): Promise<void> {
+async function reportFailure(interaction: ChatInputCommandInteraction | ButtonInteraction): Promise<void> {
   const message = { content: FAILURE_MESSAGE, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS } as const;
   if (!interaction.deferred && !interaction.replied) {
     await interaction.reply(message);
@@ -175,7 +187,8 @@ async function reportFailure(interaction: ChatInputCommandInteraction): Promise<
     await interaction.editReply({ content: FAILURE_MESSAGE, allowedMentions: NO_PINGS });
     return;
   }
-  // A public "thinking…" reply cannot turn ephemeral: remove it and say it privately.
-  await interaction.deleteReply().catch(() => {});
+  // A public "thinking…" reply cannot turn ephemeral: remove it and say it privately. (A button's reply is the
+  // message the button sits on, an answer: never removed.)
+  if (interaction.isChatInputCommand()) await interaction.deleteReply().catch(() => {});
   await interaction.followUp(message);
 }

@@ -47,8 +47,8 @@ export function parseFeedbackCustomId(customId: string): FeedbackClick | null {
   return { answerId, vote: VOTE_NAMES[name as keyof typeof VOTE_NAMES] };
 }
 
-/** The 👍/👎 row; a count shows once it is above zero. */
-export function feedbackRow(answerId: string, counts: VoteCounts = { up: 0, down: 0 }): APIActionRowComponent<APIButtonComponentWithCustomId> {
+/** 👍 and 👎 for an answer; a count shows once it is above zero. */
+export function voteButtons(answerId: string, counts: VoteCounts = { up: 0, down: 0 }): APIButtonComponentWithCustomId[] {
   const button = (vote: Vote, emoji: string, count: number): APIButtonComponentWithCustomId => ({
     type: ComponentType.Button,
     style: ButtonStyle.Secondary,
@@ -56,19 +56,32 @@ export function feedbackRow(answerId: string, counts: VoteCounts = { up: 0, down
     emoji: { name: emoji },
     ...(count > 0 ? { label: String(count) } : {}),
   });
-  return { type: ComponentType.ActionRow, components: [button(1, '👍', counts.up), button(-1, '👎', counts.down)] };
+  return [button(1, '👍', counts.up), button(-1, '👎', counts.down)];
+}
+
+/** The 👍/👎 row on its own. */
+export function feedbackRow(answerId: string, counts?: VoteCounts): APIActionRowComponent<APIButtonComponentWithCustomId> {
+  return { type: ComponentType.ActionRow, components: voteButtons(answerId, counts) };
 }
 
 /**
- * The message's components with the 👍/👎 row showing new counts. Other rows (links, "more") are kept as they are,
- * so a vote never removes another feature's buttons.
+ * The message's components with 👍/👎 showing new counts, each where it was. Every other button (links, "More") is
+ * kept as it is, so a vote never removes another feature's buttons.
  */
 export function withFeedbackCounts(components: readonly APIMessageTopLevelComponent[], answerId: string, counts: VoteCounts): APIMessageTopLevelComponent[] {
-  const isFeedbackRow = (c: APIMessageTopLevelComponent) =>
-    c.type === ComponentType.ActionRow && c.components.some((b) => 'custom_id' in b && isFeedbackCustomId(b.custom_id));
-  const row = feedbackRow(answerId, counts);
-  const at = components.findIndex(isFeedbackRow);
-  return at === -1 ? [...components, row] : components.map((c, i) => (i === at ? row : c));
+  const fresh = new Map(voteButtons(answerId, counts).map((b) => [b.custom_id, b]));
+  let found = false;
+  const updated = components.map((c): APIMessageTopLevelComponent => {
+    if (c.type !== ComponentType.ActionRow) return c;
+    const buttons = c.components.map((b) => {
+      const replacement = 'custom_id' in b ? fresh.get(b.custom_id) : undefined;
+      if (replacement) found = true;
+      return replacement ?? b;
+    });
+    return { ...c, components: buttons } as APIMessageTopLevelComponent;
+  });
+  // A message that lost them (edited by an older version) gets them back, in a row of their own.
+  return found ? updated : [...components, feedbackRow(answerId, counts)];
 }
 
 /**

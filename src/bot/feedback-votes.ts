@@ -19,7 +19,7 @@ export async function handleFeedbackClick(interaction: ButtonInteraction, contex
   const click = parseFeedbackCustomId(interaction.customId);
   if (!click) {
     logger.warn({ ...where, customId: interaction.customId.slice(0, 100) }, 'feedback click refused: malformed custom id');
-    return refuse(interaction, VOTE_REFUSED.malformed);
+    return refusePrivately(interaction, VOTE_REFUSED.malformed);
   }
   const outcome = context.feedback.vote(click.answerId, interaction.user.id, interaction.guildId, click.vote);
   const logged = { ...where, answer: click.answerId, vote: click.vote };
@@ -32,17 +32,18 @@ export async function handleFeedbackClick(interaction: ButtonInteraction, contex
     }
     case 'unknown-answer':
       logger.warn(logged, 'feedback click refused: unknown answer');
-      return refuse(interaction, VOTE_REFUSED.unknownAnswer);
+      return refusePrivately(interaction, VOTE_REFUSED.unknownAnswer);
     case 'other-guild':
       logger.warn({ ...logged, answerGuild: outcome.answerGuildId }, 'feedback click refused: the answer belongs to another server');
-      return refuse(interaction, VOTE_REFUSED.otherGuild);
+      return refusePrivately(interaction, VOTE_REFUSED.otherGuild);
     case 'unavailable':
       // The store logged the database problem itself, once; this line says which vote it cost.
       logger.warn({ ...logged, problem: outcome.problem.message }, 'feedback vote not recorded');
-      return refuse(interaction, VOTE_REFUSED.unavailable);
+      return refusePrivately(interaction, VOTE_REFUSED.unavailable);
   }
 }
 
-async function refuse(interaction: ButtonInteraction, content: string): Promise<void> {
+/** A click that changes nothing: one private line to the clicker. */
+export async function refusePrivately(interaction: ButtonInteraction, content: string): Promise<void> {
   await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
 }

@@ -42,7 +42,7 @@ try {
   progress.stop();
   const answer = await answerQuestion(snapshot, runtime, question, { k: flags.k });
   // Exactly what /ask (question echoed) or a mention reply sends, buttons included (their ids are never shown).
-  const reply = answerMessage(answer, { showQuestion: !flags.mention }, PREVIEW_ANSWER_ID);
+  const reply = answerMessage(answer, { showQuestion: !flags.mention }, { answerId: PREVIEW_ANSWER_ID, k: flags.k });
   const length = visibleLength(reply);
   const embeds = reply.embeds.length === 1 ? '1 embed' : `${reply.embeds.length} embeds`;
   const caption = `Preview: ${length} characters of visible text, ${embeds}.`;

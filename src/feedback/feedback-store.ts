@@ -14,6 +14,13 @@ export interface AnswerRecord {
   channelId: string | null;
 }
 
+/** An answer as stored, for the buttons that act on it later ("More"). */
+export interface StoredAnswer {
+  question: string;
+  guildId: string | null;
+  sources: string[];
+}
+
 export type Vote = 1 | -1;
 
 export interface VoteCounts {
@@ -114,6 +121,16 @@ export class FeedbackStore {
         .immediate(),
     );
     return result.ok ? result.value : { status: 'unavailable', problem: result.problem };
+  }
+
+  /** The recorded answer with this id; null when there is none. */
+  findAnswer(answerId: string): StoreResult<StoredAnswer | null> {
+    return this.use((db) => {
+      const row = prepared(db, 'SELECT question, guild_id, sources FROM answers WHERE id = ?').get(answerId) as
+        | { question: string; guild_id: string | null; sources: string }
+        | undefined;
+      return row ? { question: row.question, guildId: row.guild_id, sources: JSON.parse(row.sources) as string[] } : null;
+    });
   }
 
   /** The 👍/👎 counts of an answer; null when the answer is unknown. */

@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Events, InteractionResponseType, type APIEmbed, type APIMessage } from 'discord.js';
+import { Events, GatewayDispatchEvents, InteractionResponseType, type APIEmbed, type APIMessage } from 'discord.js';
 import { expect } from 'vitest';
 import type { Runtime } from '../../src/app/runtime.js';
 import type { CoreSettings } from '../../src/app/settings.js';
@@ -103,7 +103,10 @@ export function slowEmbedder(base: Embedder, delayMs: number): SlowEmbedder {
 export const isCallback = (sent: Pick<SentInteraction, 'id' | 'token'>) => (r: RecordedRequest) =>
   r.method === 'POST' && r.path === `/interactions/${sent.id}/${sent.token}/callback`;
 
-export const isOriginalEdit = (sent: SentInteraction) => (r: RecordedRequest) =>
+/** An interaction whose original response can be edited: a slash command or a component click. */
+type Respondable = Pick<SentInteraction, 'applicationId' | 'token'>;
+
+export const isOriginalEdit = (sent: Respondable) => (r: RecordedRequest) =>
   r.method === 'PATCH' && r.path === `/webhooks/${sent.applicationId}/${sent.token}/messages/@original`;
 
 export const isChannelPost = (channelId: string) => (r: RecordedRequest) =>
@@ -186,7 +189,7 @@ export interface BotHarness {
   databasePath: string;
   /** The first edit of the interaction's original response that passes `accept` (default: any). */
   originalEdit(
-    sent: SentInteraction,
+    sent: Respondable,
     accept?: (body: MessageBody) => boolean,
     timeoutMs?: number,
   ): Promise<RecordedRequest & { body: MessageBody }>;
@@ -311,4 +314,23 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
     await close();
     throw err;
   }
+}
+
+/**
+ * A click Discord never sent: the payload of a real click on `messageId`'s `realCustomId`, altered after the fact to
+ * carry `customId` and come from `guildId`. Returns the bot's acknowledgement.
+ */
+export async function forgeClick(
+  h: BotHarness,
+  click: { messageId: string; realCustomId: string; customId: string; guildId?: string },
+): Promise<RecordedRequest & { body: CallbackBody }> {
+  const guildId = click.guildId ?? h.standIn.guildId;
+  const payload = h.standIn.componentClickPayload({ messageId: click.messageId, customId: click.realCustomId });
+  h.standIn.dispatch(GatewayDispatchEvents.InteractionCreate, {
+    ...payload,
+    guild_id: guildId,
+    guild: { ...payload.guild, id: guildId },
+    data: { ...payload.data, custom_id: click.customId },
+  });
+  return h.callback(payload);
 }

@@ -5,7 +5,8 @@
  *   const suite = botSuite();
  *   it('…', async () => { const h = await suite.start(); … });
  */
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { openRuntime, type Runtime } from '../../src/app/runtime.js';
 import type { CoreSettings } from '../../src/app/settings.js';
@@ -26,8 +27,13 @@ export interface SeedRuntime {
   readonly roots: string[];
 }
 
+export interface SuiteOptions {
+  /** Articles added to the copy of the seed corpus before the index is built: file name → file text. */
+  articles?: Record<string, string>;
+}
+
 /** One runtime over a temp copy of the seed corpus for the whole test file (built in beforeAll, removed after). */
-export function seedRuntimeForFile(): SeedRuntime {
+export function seedRuntimeForFile(options: SuiteOptions = {}): SeedRuntime {
   let core: CoreSettings & { root: string };
   let runtime: Runtime;
   const roots: string[] = [];
@@ -35,6 +41,7 @@ export function seedRuntimeForFile(): SeedRuntime {
   beforeAll(async () => {
     core = await tempCorpus();
     roots.push(core.root);
+    for (const [name, text] of Object.entries(options.articles ?? {})) await writeFile(path.join(core.corpusDir, name), text);
     runtime = await openRuntime(core, () => {});
     await runtime.index.current();
   });
@@ -54,8 +61,8 @@ export function seedRuntimeForFile(): SeedRuntime {
   };
 }
 
-export function botSuite(): BotSuite {
-  const seeds = seedRuntimeForFile();
+export function botSuite(options: SuiteOptions = {}): BotSuite {
+  const seeds = seedRuntimeForFile(options);
   let harness: BotHarness | undefined;
   let provoked = NOTHING_PROVOKED;
 

@@ -9,6 +9,7 @@ export const HELP_TEXT = [
   '• `/timeline topic:<a story, person or place>` — the articles about it in date order, one line each (`from`/`to` narrow the dates).',
   '• `/sources` — the articles I know.',
   '• 👍 / 👎 under an answer tell the moderators how it did; click the same one again to take your vote back.',
+  '• **More** under an answer shows you the next sources for the same question (only you see them).',
   '• `/reindex` — moderators: re-read the articles after they change.',
   '• `/feedback [days]` — moderators: the most down-voted answers and the questions I could not answer.',
   '',
