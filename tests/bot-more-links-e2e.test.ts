@@ -29,7 +29,8 @@ const DESALINATION = [
   'A solar-powered desalination plant opened in Khan Younis on Tuesday, the first of its kind in the Gaza Strip. The plant',
   'turns seawater into drinking water for about 75,000 people, engineers said.',
   '',
-  'The project was paid for by the European Union and built by a local contractor over eighteen months.',
+  'The project was paid for by the European Union and built by a local contractor over eighteen months. Israel let the',
+  'solar panels in through the Kerem Shalom crossing in March.',
   '',
 ].join('\n');
 
@@ -38,7 +39,7 @@ const PLANT = 'Which desalination plant opened in Khan Younis?';
 const IRAN = 'What did Lavrov say about Iran?';
 /** One article answers it. */
 const HEZBOLLAH = 'What did Lavrov say about Hezbollah?';
-/** Every article mentions Israel: five in all. */
+/** Four seed stories and the added article mention Israel: five citations in all. */
 const ISRAEL = 'Israel';
 const OTHER_GUILD = '999999999999999999';
 
@@ -159,7 +160,9 @@ describe('More', () => {
     const second = await clickMore(h, first.page, `more:${answerId}:4`);
     expect(second.edit.body.embeds?.map(fileOf)).toEqual(all.slice(4));
     expect(second.edit.body.embeds?.[0].title).toMatch(/^\[5\] /);
-    expect(customIds(second.page)).toEqual([]);
+    // The last page: the added article's link, and no further "More".
+    expect(all[4]).toBe('006_desalination.md');
+    expect(customIds(second.page)).toEqual([`link ${ARTICLE_URL}`]);
   });
 
   it('says so, privately, when no other article answers', async () => {
