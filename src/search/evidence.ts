@@ -46,7 +46,7 @@ export function corpusEvidence(snapshot: IndexSnapshot, query: QueryAnalysis): P
     stats.articleFrequency.has(stem) ||
     (prefix &&
       stem.length >= PREFIX_MIN_LENGTH &&
-      derived(snapshot, `prefix:${stem}`, () => [...stats.articleFrequency.keys()].some((s) => s.startsWith(stem))));
+      derived(snapshot, `prefix:${stem}`, () => startsAny(stats.articleFrequency.keys(), stem)));
   return evidenceIn(query, has, (term) => term.information);
 }
 
@@ -71,8 +71,12 @@ function evidenceIn(query: QueryAnalysis, has: (stem: string, prefix: boolean) =
 function containsStem(stems: Set<string>): (stem: string, prefix: boolean) => boolean {
   return (stem, prefix) => {
     if (stems.has(stem)) return true;
-    if (!prefix || stem.length < PREFIX_MIN_LENGTH) return false;
-    for (const s of stems) if (s.startsWith(stem)) return true;
-    return false;
+    return prefix && stem.length >= PREFIX_MIN_LENGTH && startsAny(stems, stem);
   };
+}
+
+/** Whether some stem is a longer word beginning with `prefix`; one pass, no copy of a corpus-sized vocabulary. */
+function startsAny(stems: Iterable<string>, prefix: string): boolean {
+  for (const s of stems) if (s.startsWith(prefix)) return true;
+  return false;
 }
