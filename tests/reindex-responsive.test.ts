@@ -16,6 +16,7 @@ import { MAX_QUESTION_CHARS } from '../src/bot/config.js';
 import { renderAnswer, type DiscordAnswer } from '../src/bot/render-answer.js';
 import { writeCorpusWithBrownDistractors } from '../src/corpus/brown.js';
 import { loadQuestions } from '../src/eval/questions.js';
+import type { IndexBuilder } from '../src/index/builder.js';
 import { ChildProcessBuilder } from '../src/index/child-builder.js';
 import { IndexService } from '../src/index/index-service.js';
 import type { IndexSnapshot } from '../src/index/snapshot.js';
@@ -183,7 +184,24 @@ describe('answering during a reindex', () => {
     const own = await tempCorpus('responsive-crash-');
     roots.push(own.root);
     const builder = new ChildProcessBuilder({ model: runtime.embedder.modelId });
-    const index = new IndexService({ corpusDir: own.corpusDir, indexDir: own.indexDir, embedder: runtime.embedder, builder });
+    // The first build is killed as soon as it reports embedding: waiting for that report to reach "Discord" (the
+    // progress edits are spaced a second or more apart) let a fast build finish first on a quiet machine.
+    let armed = false;
+    let killed = false;
+    const killingBuilder: IndexBuilder = {
+      build: (request) =>
+        builder.build({
+          ...request,
+          onProgress: (p) => {
+            request.onProgress?.(p);
+            if (armed && !killed && p.phase === 'embedding' && builder.pid) {
+              killed = true;
+              process.kill(builder.pid, 'SIGKILL');
+            }
+          },
+        }),
+    };
+    const index = new IndexService({ corpusDir: own.corpusDir, indexDir: own.indexDir, embedder: runtime.embedder, builder: killingBuilder });
     const crashRuntime: Runtime = { ...runtime, index };
     const old = await index.current();
     const generation = await indexGeneration(own.indexDir);
@@ -197,11 +215,10 @@ describe('answering during a reindex', () => {
 
     const h = (harness = await startBotHarness({ runtime: crashRuntime, core: own }));
     const moderator = { user: h.standIn.users.moderator };
+    armed = true;
     const reindex = h.command('reindex', moderator);
-    await h.originalEdit(reindex, (b) => /^Reindexing… embedding passages/.test(b.content ?? ''), 60_000);
-    process.kill(builder.pid!, 'SIGKILL');
-
-    const failed = await h.originalEdit(reindex, (b) => (b.content ?? '').startsWith('Reindex failed'), 30_000);
+    const failed = await h.originalEdit(reindex, (b) => (b.content ?? '').startsWith('Reindex failed'), 90_000);
+    expect(killed).toBe(true);
     expect(failed.body.content).toBe(
       'Reindex failed: The index build process was killed (SIGKILL) before it finished. Questions are still answered from the previous index.',
     );
