@@ -36,7 +36,7 @@ const DESALINATION = [
 
 const PLANT = 'Which desalination plant opened in Khan Younis?';
 /** Four seed articles answer it: three in the answer, one behind "More". */
-const IRAN = 'What did Lavrov say about Iran?';
+const PALESTINIANS = 'What did Lavrov say about Palestinians?';
 /** One article answers it. */
 const HEZBOLLAH = 'What did Lavrov say about Hezbollah?';
 /** Four seed stories and the added article mention Israel: five citations in all. */
@@ -105,7 +105,7 @@ describe('links to the cited articles', () => {
 
   it('articles without a web address get no link, and no empty row', async () => {
     const h = await start();
-    const { message, answerId } = await ask(h, IRAN);
+    const { message, answerId } = await ask(h, PALESTINIANS);
     expect(message.embeds.every((e) => e.url === undefined)).toBe(true);
     expect(customIds(message)).toEqual([`feedback:${answerId}:up`, `feedback:${answerId}:down`, `more:${answerId}:3`]);
     // 👎 shows its count in place; "More" stays beside it.
@@ -119,21 +119,21 @@ describe('links to the cited articles', () => {
 describe('More', () => {
   it('shows the next citations to the clicker only, numbered on, past the rate limit, and after a restart', async () => {
     const h = await start({ env: () => ({ RATE_LIMIT_QUESTIONS: '1', RATE_LIMIT_WINDOW_SECONDS: '600' }) });
-    const { message, answerId } = await ask(h, IRAN);
-    expect(message.embeds.map(fileOf)).toEqual(filesOf(await cliAnswer(IRAN, 3)));
+    const { message, answerId } = await ask(h, PALESTINIANS);
+    expect(message.embeds.map(fileOf)).toEqual(filesOf(await cliAnswer(PALESTINIANS, 3)));
     // The asker's one question is used up…
-    const refused = await h.callback(h.ask(IRAN));
+    const refused = await h.callback(h.ask(PALESTINIANS));
     expect(refused.body.data?.content).toMatch(/^You can ask 1 questions every 600 s/);
 
     // …and "More" still answers: it is the same question, counted once.
     const { ack, edit, page } = await clickMore(h, message, `more:${answerId}:3`);
     expect(ack.body).toEqual({ type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: MessageFlags.Ephemeral } });
-    const next = (await cliAnswer(IRAN, 6)).citations.slice(3);
+    const next = (await cliAnswer(PALESTINIANS, 6)).citations.slice(3);
     expect(next.length).toBeGreaterThan(0);
     expect(edit.body.embeds?.map(fileOf)).toEqual(next.map((c) => path.basename(c.source)));
     expect(edit.body.embeds?.[0].title).toMatch(/^\[4\] /);
     expect(edit.body.content).toMatch(/^> .* \[4\]\n/);
-    expect(edit.body.content?.split('\n').at(-1)).toMatch(/^-# asked: What did Lavrov say about Iran\? · /);
+    expect(edit.body.content?.split('\n').at(-1)).toMatch(/^-# asked: What did Lavrov say about Palestinians\? · /);
     // Fewer than a page came back: that was all, so no further "More".
     expect(page.components ?? []).toEqual([]);
     expect(page.flags! & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
@@ -176,7 +176,7 @@ describe('More', () => {
 
   it('forged clicks (malformed, unknown answer, another server) get one private line and are logged', async () => {
     const h = await start();
-    const { message, answerId } = await ask(h, IRAN);
+    const { message, answerId } = await ask(h, PALESTINIANS);
     const forge = (customId: string, guildId?: string) => forgeClick(h, { messageId: message.id, realCustomId: `more:${answerId}:3`, customId, guildId });
     const cases: Array<[string, string | undefined, string, string]> = [
       [`more:${answerId}:0`, undefined, MORE_REFUSED.malformed, 'more click refused: malformed custom id'],

@@ -1,14 +1,18 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { answerQuestion } from '../src/answer/answer.js';
 import { formatAnswerText, NO_ARTICLE_IN_TIME } from '../src/answer/format-text.js';
 import type { IndexSnapshot } from '../src/index/snapshot.js';
+import { PartOfSpeech } from '../src/lexical/part-of-speech.js';
 import { WordNet } from '../src/lexical/wordnet.js';
 import { keywordTerm } from '../src/search/keyword-index.js';
 import { Lexicon } from '../src/search/lexicon.js';
 import { SpellingCorrector } from '../src/search/spelling.js';
 import { readTimeIntent } from '../src/search/time.js';
 import { seedRuntime } from './helpers/seed-runtime.js';
+import { openRuntime } from '../src/app/runtime.js';
+import { tempCorpus } from './helpers/seed-runtime.js';
 
 let runtime: Awaited<ReturnType<typeof seedRuntime>>;
 let snapshot: IndexSnapshot;
@@ -117,6 +121,12 @@ describe('meaning beyond exact words', () => {
     expect(wordnet.related('zzqxv')).toEqual([]);
   });
 
+  it('leaves out two-word lemmas that name one person or place: "president washington" is not a kind of president', () => {
+    const phrases = WordNet.load().collocationsWith('president');
+    expect(phrases).toContain('vice president');
+    expect(phrases).not.toContain('president washington');
+  });
+
   it('reaches a word the corpus lacks through two-word lemmas: "facilities" → "health facility" → "hospital"', async () => {
     expect(WordNet.load().collocationsWith('facilities')).toContain('health facility');
     const answer = await answerQuestion(snapshot, runtime, 'How many medical facilities in Gaza no longer work?');
@@ -155,6 +165,31 @@ describe('what the question is about in this corpus', () => {
     }
   });
 
+  it('tells the words a question uses as nouns from the sentence, not from a dictionary', () => {
+    const tagger = PartOfSpeech.load();
+    expect([...tagger.nounsIn('What did Lavrov say about sanctions on Russia?')]).toEqual(['lavrov', 'sanctions', 'russia']);
+    expect(tagger.nounsIn('what did lavrov say about the use of force').has('use')).toBe(true);
+    expect(tagger.nounsIn('Israel used force against civilians').has('used')).toBe(false);
+    expect([...tagger.nounsIn('What list did Russia give to Hamas?')]).toEqual(['list', 'russia', 'hamas']);
+    expect([...tagger.nounsIn("lavrov on israel's armenia-azerbaijan plan")]).toEqual(['lavrov', 'israel', 'armenia', 'azerbaijan', 'plan']);
+  });
+
+  it('does not answer when the article never mentions a thing the question names, however light that word is', async () => {
+    for (const q of ['What did the Kuwaiti minister say about oil?', 'what did lavrov say about china', 'Translate hello into Spanish', 'Who is the president of Iran?']) {
+      const answer = await answerQuestion(snapshot, runtime, q);
+      expect(answer.answered, q).toBe(false);
+    }
+    const oil = await answerQuestion(snapshot, runtime, 'What did the Kuwaiti minister say about oil?');
+    expect(oil.verdict).toBe('no-article-names-it');
+  });
+
+  it('asks the whole article, not the passage, for the things named: a passage may leave the place to the one before', async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'How many residential units were destroyed in Gaza?');
+    expect(answer.answered).toBe(true);
+    expect(fileOf(answer.citations[0].source)).toMatch(/^003/);
+    expect(answer.citations[0].evidence.find((e) => e.word === 'gaza')?.kind).toBeNull();
+  });
+
   it('still answers a question made only of words every article uses', async () => {
     const answer = await answerQuestion(snapshot, runtime, 'What did Lavrov say?');
     expect(answer.answered).toBe(true);
@@ -163,5 +198,23 @@ describe('what the question is about in this corpus', () => {
   it('states how fresh the articles are', async () => {
     const answer = await answerQuestion(snapshot, runtime, 'What did Lavrov say about Hezbollah?');
     expect(answer.asOf).toEqual({ date: '2024-11-04', articles: 5 });
+  });
+});
+
+describe('a near-domain question in a larger corpus', () => {
+  it('does not answer "Lavrov on sanctions" from a Lavrov article once another article uses "sanctions"', async () => {
+    const settings = await tempCorpus('sanctions-');
+    await writeFile(
+      path.join(settings.corpusDir, 'sanctions.md'),
+      '---\ntitle: EU extends sanctions on Iran\ndate: 2024-10-01\n---\nThe European Union extended its sanctions on Iranian banks and oil exports for another year.\n',
+    );
+    const larger = await openRuntime(settings, () => {});
+    const index = await larger.index.current();
+    const answer = await answerQuestion(index, larger, 'What did Lavrov say about sanctions on Russia?');
+    expect(answer.words.find((w) => w.word === 'sanctions')?.kind).toBe('exact'); // the corpus has the word now
+    expect(answer.answered).toBe(false);
+    expect(answer.verdict).toBe('no-article-names-it');
+    const sanctions = await answerQuestion(index, larger, 'sanctions on iranian oil');
+    expect(sanctions.citations.map((c) => fileOf(c.source))).toEqual(['sanctions.md']);
   });
 });

@@ -1,6 +1,7 @@
 import type { Embedder } from '../embed/embedder.js';
 import { derived } from '../index/derived.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
+import type { PartOfSpeech } from '../lexical/part-of-speech.js';
 import type { WordVectors } from '../lexical/word-vectors.js';
 import type { WordNet } from '../lexical/wordnet.js';
 import { corpusStats } from '../search/corpus-stats.js';
@@ -93,6 +94,8 @@ export interface AnswerModels {
   wordnet: WordNet | null;
   /** The offline model's word vectors, which tell which WordNet sense news text means (null: no check). */
   vectors: WordVectors | null;
+  /** Tells which question words name things, which the cited article must mention (absent: that rule is off). */
+  partOfSpeech?: PartOfSpeech | null;
 }
 
 /** Answers an already validated question from one index snapshot. */
@@ -148,7 +151,7 @@ export async function answerQuestion(
 export function queryContext(snapshot: IndexSnapshot, models: AnswerModels, now: Date | undefined): QueryContext {
   const stats = corpusStats(snapshot);
   const spelling = derived(snapshot, 'spelling', () => new SpellingCorrector(stats.wordCounts, models.lexicon));
-  return { lexicon: models.lexicon, stats, spelling, wordnet: models.wordnet, vectors: models.vectors, now, newestArticle: asOfSnapshot(snapshot).date };
+  return { lexicon: models.lexicon, stats, spelling, wordnet: models.wordnet, vectors: models.vectors, partOfSpeech: models.partOfSpeech ?? null, now, newestArticle: asOfSnapshot(snapshot).date };
 }
 
 /**

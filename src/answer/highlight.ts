@@ -1,6 +1,6 @@
-import { chunkPositionsByFile } from '../chunk/chunker.js';
 import { derived } from '../index/derived.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
+import { chunksOfArticle } from '../search/evidence.js';
 import { termStems } from '../search/keyword-index.js';
 import { termEvidence, type QueryAnalysis } from '../search/query.js';
 import { tidyExcerpt } from './excerpt.js';
@@ -44,7 +44,7 @@ function articleStats(snapshot: IndexSnapshot, file: string): ArticleStats {
   return derived(snapshot, `article-stats:${file}`, () => {
     const seen = new Set<number>();
     const containing = new Map<string, number>();
-    for (const index of articleChunks(snapshot, file)) {
+    for (const index of chunksOfArticle(snapshot, file)) {
       const chunk = snapshot.chunks[index];
       sentenceStems(snapshot, index).forEach((stems, i) => {
         const start = chunk.start + chunk.sentences[i][0];
@@ -62,9 +62,4 @@ function sentenceStems(snapshot: IndexSnapshot, index: number): Array<Set<string
     const chunk = snapshot.chunks[index];
     return chunk.sentences.map(([start, end]) => termStems(chunk.text.slice(start, end)));
   });
-}
-
-/** Positions of each article's passages, in one pass over all passages per snapshot. */
-function articleChunks(snapshot: IndexSnapshot, file: string): number[] {
-  return derived(snapshot, 'chunks-by-file', () => chunkPositionsByFile(snapshot.chunks)).get(file) ?? [];
 }

@@ -4,6 +4,7 @@ import { ensureOfflineModel, OFFLINE_MODEL_ID } from '../embed/offline-model.js'
 import { createEmbedder, DEFAULT_CACHE_DIR } from '../embed/transformers-embedder.js';
 import { ChildProcessBuilder } from '../index/child-builder.js';
 import { IndexService } from '../index/index-service.js';
+import { PartOfSpeech } from '../lexical/part-of-speech.js';
 import { WordVectors } from '../lexical/word-vectors.js';
 import { WordNet } from '../lexical/wordnet.js';
 import { prepareCorpusStats } from '../search/corpus-stats.js';
@@ -15,8 +16,8 @@ export interface Runtime extends AnswerModels {
 }
 
 /**
- * Loads the embedding model, the word-rarity table, WordNet and the offline model's word vectors (which judge
- * WordNet's senses whatever model embeds the passages); the index itself loads or builds on first use. Builds run
+ * Loads the embedding model, the word-rarity table, WordNet, the offline model's word vectors (which judge
+ * WordNet's senses whatever model embeds the passages) and the part-of-speech tagger; the index itself loads or builds on first use. Builds run
  * in a child process with the model this process resolved to (a fallback included), so answering never waits.
  */
 export async function openRuntime(settings: CoreSettings, log: (message: string) => void): Promise<Runtime> {
@@ -34,7 +35,7 @@ export async function openRuntime(settings: CoreSettings, log: (message: string)
     maxArticleBytes: settings.maxArticleBytes,
     prepare: prepareCorpusStats,
   });
-  return { embedder, lexicon, wordnet: WordNet.load(), vectors: await loadWordVectors(settings, log), index };
+  return { embedder, lexicon, wordnet: WordNet.load(), vectors: await loadWordVectors(settings, log), partOfSpeech: PartOfSpeech.load(), index };
 }
 
 async function loadWordVectors(settings: CoreSettings, log: (message: string) => void): Promise<WordVectors | null> {

@@ -143,7 +143,15 @@ export class WordNet {
       this.collocations = map;
     }
     const forms = new Set(POS.flatMap((pos) => this.baseForms(word.toLowerCase(), pos)));
-    return [...new Set([...forms].flatMap((f) => this.collocations?.get(f) ?? []))];
+    // "president washington" is a name of one man, not a kind of president: its synonyms ("washington") would
+    // stand for "president" in every article that mentions the city. Instances are left out here as in related().
+    return [...new Set([...forms].flatMap((f) => this.collocations?.get(f) ?? []))].filter((lemma) => !this.namesAnInstance(lemma));
+  }
+
+  /** True when every noun sense of the lemma is an instance (a particular person, place or event). */
+  private namesAnInstance(lemma: string): boolean {
+    const offsets = this.lookup('noun', lemma.replace(/ /g, '_')) ?? [];
+    return offsets.length > 0 && offsets.every((offset) => this.synset('noun', offset)?.pointers.some((p) => p.symbol === '@i') ?? false);
   }
 
   private baseForms(word: string, pos: Pos): string[] {

@@ -1,3 +1,4 @@
+import { chunkPositionsByFile } from '../chunk/chunker.js';
 import { derived } from '../index/derived.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { corpusStats } from './corpus-stats.js';
@@ -30,6 +31,27 @@ export function passageStems(snapshot: IndexSnapshot, chunk: number): Set<string
     for (const s of termStems(snapshot.manifest.documents[c.file]?.title ?? '')) stems.add(s);
     return stems;
   });
+}
+
+/** All passages' stems of one article, and its title's: what the article says anywhere. */
+export function articleStems(snapshot: IndexSnapshot, file: string): Set<string> {
+  return derived(snapshot, `article-stems:${file}`, () => {
+    const stems = new Set<string>();
+    for (const chunk of chunksOfArticle(snapshot, file)) for (const s of passageStems(snapshot, chunk)) stems.add(s);
+    return stems;
+  });
+}
+
+/** Positions of each article's passages, in one pass over all passages per snapshot. */
+export function chunksOfArticle(snapshot: IndexSnapshot, file: string): number[] {
+  return derived(snapshot, 'chunks-by-file', () => chunkPositionsByFile(snapshot.chunks)).get(file) ?? [];
+}
+
+/** The words of `terms` that an article expresses in no way at all (not even through a broad relative). */
+export function unexpressedIn(snapshot: IndexSnapshot, file: string, terms: readonly WeightedTerm[]): string[] {
+  if (terms.length === 0) return [];
+  const has = containsStem(articleStems(snapshot, file));
+  return terms.filter((term) => termEvidence(term, has).credit === 0).map((term) => term.word);
 }
 
 export function passageEvidence(snapshot: IndexSnapshot, chunk: number, query: QueryAnalysis): PassageEvidence {

@@ -1,3 +1,4 @@
+import type { PartOfSpeech } from '../lexical/part-of-speech.js';
 import type { WordVectors } from '../lexical/word-vectors.js';
 import type { WordNet, WordNetRelation } from '../lexical/wordnet.js';
 import type { CorpusStats } from './corpus-stats.js';
@@ -37,6 +38,8 @@ export interface WeightedTerm {
   weight: number;
   /** The exact stem first, then synonyms and related words. */
   expansions: Expansion[];
+  /** The question uses the word as a noun: it names a thing, a person or a place (see relevance.ts, rule 3). */
+  names: boolean;
 }
 
 /** A question reduced to its content words, each weighted by how much it says here. */
@@ -77,6 +80,8 @@ export interface QueryContext {
   wordnet: WordNet | null;
   /** Checks that a WordNet sense is the one news text means (see SAME_SENSE); null: no check. */
   vectors: WordVectors | null;
+  /** Tells which words the question uses as nouns; null: none is taken for one. */
+  partOfSpeech?: PartOfSpeech | null;
   /** The newest article date (YYYY-MM-DD): "in December" means the last December up to it. */
   newestArticle?: string | null;
   /** Reference time for "last week"; now when omitted. */
@@ -87,6 +92,8 @@ export function analyseQuestion(question: string, context: QueryContext): QueryA
   const time = readTimeIntent(question, context.now, context.newestArticle ?? null);
   const { stats, lexicon } = context;
   const collocations = collocationsOf(time.topic, context.wordnet);
+  // Tagged in the whole question, not the topic words alone: a word's class depends on the sentence around it.
+  const nouns = context.partOfSpeech?.nounsIn(question) ?? new Set<string>();
   const terms = questionTerms(time.topic).map((t): WeightedTerm => {
     // A word only attested as the start of a longer one ("hezbolla" in "hezbollah") is tried as a misspelling
     // first, so the answer can say what was searched for; if it is none, prefix matching still finds it.
@@ -98,9 +105,9 @@ export function analyseQuestion(question: string, context: QueryContext): QueryA
     if (context.wordnet) {
       expansions.push(...related(context, corrected ?? t.word, stem));
       for (const phrase of collocations.get(t.word) ?? []) expansions.push(...related(context, phrase, stem));
-      if (!corrected && !stats.articleFrequency.has(stem)) expansions.push(...throughCollocations(context, t.word, stem));
+      if (!corrected && nouns.has(t.word)) expansions.push(...throughCollocations(context, t.word, stem));
     }
-    return { word: t.word, stem, corrected, information, specificity: spec, weight: information * Math.max(spec, SPECIFICITY_FLOOR), expansions: dedupe(expansions) };
+    return { word: t.word, stem, corrected, information, specificity: spec, weight: information * Math.max(spec, SPECIFICITY_FLOOR), expansions: dedupe(expansions), names: nouns.has(t.word) };
   });
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0);
   const changed = terms.some((t) => t.corrected) || time.phrases.length > 0;
@@ -146,8 +153,11 @@ function related(context: QueryContext, word: string, ownStem: string): Expansio
 /**
  * For a word no article uses, one step further: the kinds of thing named by two-word lemmas that contain it.
  * "medical facilities" ↔ "hospitals": WordNet files "hospital" under "health facility" / "medical building", so both
- * "facility" and "medical" reach it this way. Taken only for words the corpus lacks (a word it has finds its
- * passages itself), at the credit of a broader-than-synonym link, and under the same sense check as every expansion.
+ * "facility" reaches it this way. Taken for the words the question uses as nouns, whether or not the corpus has them:
+ * rule 3 of relevance.ts asks the article to mention each such thing, and "UN bodies" are mentioned as "the UN
+ * Security Council" in an article that never says "body" (kinds of things are what two-word noun lemmas name; for a
+ * verb, "spreading", they gave plant names). At the credit of a broader-than-synonym link, and under the same sense
+ * check as every expansion. Keyword search still uses them only for words the corpus lacks (retrieve.ts).
  */
 const COLLOCATION_CREDIT = 0.6;
 const MAX_COLLOCATIONS = 60;

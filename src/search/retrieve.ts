@@ -1,9 +1,10 @@
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { vectorOf } from '../index/snapshot.js';
 import { corpusStats } from './corpus-stats.js';
-import { corpusEvidence, passageEvidence, type PassageEvidence } from './evidence.js';
+import { corpusEvidence, passageEvidence, unexpressedIn, type PassageEvidence } from './evidence.js';
 import { searchKeywords } from './keyword-index.js';
 import type { QueryAnalysis } from './query.js';
+import { namedThings } from './relevance.js';
 import { inRange, type DateRange } from './time.js';
 import { dot } from './vector-math.js';
 
@@ -20,6 +21,8 @@ export interface Candidate {
   score: number;
   /** The question names a time and this passage's article is undated: it may answer, but after dated ones. */
   undated: boolean;
+  /** Things the question names that this passage's article never mentions (see relevance.ts, rule 3). */
+  unnamed: string[];
 }
 
 export interface Retrieval {
@@ -68,12 +71,19 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
     }
   }
 
+  const named = namedThings(query);
+  const unnamedByArticle = new Map<string, string[]>();
+  const unnamed = (file: string) => {
+    let words = unnamedByArticle.get(file);
+    if (!words) unnamedByArticle.set(file, (words = unexpressedIn(snapshot, file, named)));
+    return words;
+  };
   const candidates = [...pooled].map((chunk): Candidate => {
     const cosine = hasVector ? dot(queryVector, vectorOf(snapshot, chunk)) : 0;
     const evidence = passageEvidence(snapshot, chunk, query);
     const coverage = evidence.coverage;
     const score = mode === 'vector' ? cosine : mode === 'bm25' ? (keywordScores.get(chunk) ?? 0) : cosine + coverage;
-    return { chunk, cosine, coverage, evidence, score, undated: range !== null && dateOf(chunk) === null };
+    return { chunk, cosine, coverage, evidence, score, undated: range !== null && dateOf(chunk) === null, unnamed: unnamed(snapshot.chunks[chunk].file) };
   });
   candidates.sort((a, b) => Number(a.undated) - Number(b.undated) || b.score - a.score || b.cosine - a.cosine || a.chunk - b.chunk);
 

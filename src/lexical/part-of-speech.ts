@@ -1,0 +1,33 @@
+import winkNLP from 'wink-nlp';
+import model from 'wink-eng-lite-web-model';
+
+/**
+ * Which words of a question name things: nouns and proper nouns, as a part-of-speech tagger reads the sentence.
+ * The same word is a thing in one question and an action in another ("sanctions on Russia" / "the UN sanctions
+ * it"; "the use of force" / "use force"), so a dictionary's word class cannot say it: the sentence must. wink-nlp's
+ * English model tags ~95% of words right, also lower-case chat ("what did lavrov say about china": lavrov, china
+ * nouns) and unknown names, in ~0.1 ms a question; it loads in ~0.3 s, once per process.
+ */
+export class PartOfSpeech {
+  private constructor(private readonly nlp: ReturnType<typeof winkNLP>) {}
+
+  static load(): PartOfSpeech {
+    return new PartOfSpeech(winkNLP(model, ['pos']));
+  }
+
+  /**
+   * The lower-cased words the sentence uses as nouns. A hyphenated token ("palestinian-israeli") gives each of its
+   * words, and a possessive ("israel's") its bare word, as the question's terms are split that way.
+   */
+  nounsIn(text: string): Set<string> {
+    const doc = this.nlp.readDoc(text);
+    const words = doc.tokens().out();
+    const tags = doc.tokens().out(this.nlp.its.pos);
+    const nouns = new Set<string>();
+    words.forEach((word, i) => {
+      if (tags[i] !== 'NOUN' && tags[i] !== 'PROPN') return;
+      for (const part of word.toLowerCase().replace(/['’]s$/, '').split(/[^\p{L}\p{N}]+/u)) if (part) nouns.add(part);
+    });
+    return nouns;
+  }
+}
