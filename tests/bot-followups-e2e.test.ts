@@ -77,18 +77,29 @@ describe('follow-ups by reply', () => {
     expect(reply.body.content).toContain('searched for: What did Lavrov say about hamas?');
   });
 
-  it('without a record of the answer, the question its closing line echoes is used', async () => {
+  it('without a record of the answer, the question its closing line echoes is used, else the message it replied to', async () => {
     const h = await start();
     const sent = h.ask(HEZBOLLAH);
     await h.originalEdit(sent);
     const answer = h.standIn.getMessage(h.standIn.getInteraction(sent.id)!.originalMessageId!)!;
     expect(echoedQuestion(answer.content)).toBe(HEZBOLLAH);
     const db = new Database(h.databasePath);
-    db.prepare('DELETE FROM answers WHERE id = ?').run(answerIdOf(answer));
+    expect(db.prepare('DELETE FROM answers WHERE id = ?').run(answerIdOf(answer)).changes).toBe(1);
     db.close();
     const followUp = h.standIn.sendMessage({ content: 'what about Iran?', replyTo: answer.id });
     const reply = await replyIn(h, h.standIn.channelId, followUp.id);
     expect(reply.body.content).toContain('searched for: What did Lavrov say about Iran?');
+
+    // A mention's answer echoes no question: the message it replied to is the question.
+    const mentioned = await mentionAnswer(h, HEZBOLLAH);
+    expect(echoedQuestion(mentioned.content)).toBeNull();
+    const again = new Database(h.databasePath);
+    expect(again.prepare('DELETE FROM answers WHERE id = ?').run(answerIdOf(mentioned)).changes).toBe(1);
+    again.close();
+    await h.restartBot();
+    const second = h.standIn.sendMessage({ content: 'and hamas?', replyTo: mentioned.id });
+    const secondReply = await replyIn(h, h.standIn.channelId, second.id);
+    expect(secondReply.body.content).toContain('searched for: What did Lavrov say about hamas?');
   });
 
   it('a follow-up the articles cannot answer says so, with what was searched', async () => {

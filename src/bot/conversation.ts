@@ -1,5 +1,6 @@
 import { DiscordAPIError, MessageType, RESTJSONErrorCodes, type Message } from 'discord.js';
-import { withoutDiscordMarkup } from './ask-flow.js';
+import { QuestionError } from '../answer/question.js';
+import { prepareQuestion } from './ask-flow.js';
 import { parseFeedbackCustomId } from './feedback-buttons.js';
 import type { BotContext } from './context.js';
 import { parseMoreCustomId } from './more-button.js';
@@ -28,7 +29,11 @@ export async function findEarlierExchange(message: Message, context: BotContext)
     return exchangeOf(replied, context);
   }
   if (!message.channel.isThread()) return null;
-  const history = await message.channel.messages.fetch({ limit: THREAD_LOOKBACK, before: message.id });
+  const history = await message.channel.messages.fetch({ limit: THREAD_LOOKBACK, before: message.id }).catch((err: unknown) => {
+    context.logger.warn({ err, channel: message.channelId, message: message.id }, 'could not read the thread; answered as a question of its own');
+    return null;
+  });
+  if (!history) return null;
   // Newest first: the latest answer is what "and iran?" follows.
   for (const earlier of history.values()) {
     // System messages (the thread's starter notice among them) are not answers, whoever Discord names as author.
@@ -64,7 +69,7 @@ async function fetchReplied(message: Message, context: BotContext): Promise<Mess
  * message itself (the question it echoes, or the message it replied to).
  */
 async function exchangeOf(answer: Message, context: BotContext): Promise<EarlierExchange | null> {
-  const question = recordedQuestion(answer, context) ?? echoedQuestion(answer.content) ?? (await askedIn(answer));
+  const question = recordedQuestion(answer, context) ?? echoedQuestion(answer.content) ?? (await askedIn(answer, context));
   return question ? { question, answerMessageId: answer.id } : null;
 }
 
@@ -106,13 +111,17 @@ export function echoedQuestion(content: string): string | null {
   return null;
 }
 
-/** A mention's answer replies to the question: its text, without the mention. */
-async function askedIn(answer: Message): Promise<string | null> {
+/** A mention's answer replies to the question: its text, read as the bot reads a question (null if it is none). */
+async function askedIn(answer: Message, context: BotContext): Promise<string | null> {
   if (!answer.reference?.messageId) return null;
   const asked = await answer.fetchReference().catch(() => null);
   if (!asked || asked.author.id === answer.author.id) return null;
-  const text = withoutDiscordMarkup(asked.content).trim();
-  return text || null;
+  try {
+    return prepareQuestion(asked.content, context.config.maxQuestionChars);
+  } catch (err) {
+    if (err instanceof QuestionError) return null;
+    throw err;
+  }
 }
 
 /** Discord's Markdown escapes (a backslash before a markup character), as escapeMarkdown writes them. */
