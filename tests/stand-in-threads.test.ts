@@ -162,5 +162,11 @@ describe('message history', () => {
     expect(reply.reference?.messageId).toBe(answer.id);
     expect((await reply.fetchReference()).content).toBe('an answer');
     await expectDiscordError(channel.send({ content: 'x', reply: { messageReference: '123456789012345678' } }), 400, 50035);
+    // Only within the channel, and never to a system message (a thread's starter notice).
+    const thread = await answer.startThread({ name: 't' });
+    await expectDiscordError(thread.send({ content: 'x', reply: { messageReference: answer.id } }), 400, 50035);
+    const [notice] = (await thread.messages.fetch({ limit: 1 })).values();
+    expect(notice.type).toBe(MessageType.ThreadStarterMessage);
+    await expectDiscordError(thread.send({ content: 'x', reply: { messageReference: notice.id } }), 400, 50035);
   });
 });

@@ -1613,6 +1613,8 @@ class StandInServer implements DiscordStandIn {
         const path = [...(opts.errorPrefix ?? []), 'message_reference'];
         errors.add(path, 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', 'Unknown message');
       }
+      const refusal = reply ? threads.replyRefusal(reply, channelId) : null;
+      if (refusal) errors.add([...(opts.errorPrefix ?? []), 'message_reference'], refusal.code, refusal.message);
     }
     if (!errors.isEmpty) return { error: invalidForm(errors) };
     const base = { ...this.baseMessage(channelId, this.botUser), ...opts.extra };

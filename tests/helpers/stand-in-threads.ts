@@ -13,6 +13,8 @@
  * - `GET /channels/:channel/messages?limit&before&after`: newest first, `limit` 1–100 (default 50; otherwise 400 /
  *   50035), never an ephemeral message; without Read Message History the list is empty (Discord's documented
  *   behaviour), without View Channel 403 / 50001.
+ * - A reply (`message_reference`) must reference a message of the same channel, and not a system message (400 /
+ *   50035 on `message_reference`, as Discord answers).
  * - Threads are not in `GET /guilds/:guild/channels` nor in GUILD_CREATE's `channels`, but active ones are in its
  *   `threads`, so a client that reconnects (or a restarted bot) knows them.
  */
@@ -179,4 +181,14 @@ export function listChannelMessages(world: ThreadWorld, channelId: string, query
 /** A reply whose message was deleted: Discord keeps the reference and sends `referenced_message: null`. */
 export function replyToDeletedFields(messageId: string, channelId: string, guildId: string): Pick<APIMessage, 'message_reference' | 'referenced_message'> {
   return { message_reference: { type: 0, message_id: messageId, channel_id: channelId, guild_id: guildId }, referenced_message: null };
+}
+
+/** Message types a reply may reference: everything else is a system message. */
+const REPLYABLE = new Set([MessageType.Default, MessageType.Reply, MessageType.ChatInputCommand, MessageType.ContextMenuCommand]);
+
+/** Why Discord refuses a reply to `repliedTo` posted in `channelId` (a form error on `message_reference`), or null. */
+export function replyRefusal(repliedTo: APIMessage, channelId: string): { code: string; message: string } | null {
+  if (repliedTo.channel_id !== channelId) return { code: 'REPLIES_CANNOT_REFERENCE_OTHER_CHANNEL', message: 'Cannot reply to a message in a different channel' };
+  if (!REPLYABLE.has(repliedTo.type)) return { code: 'REPLIES_CANNOT_REFERENCE_SYSTEM_MESSAGE', message: 'Cannot reply to a system message' };
+  return null;
 }
