@@ -1,4 +1,5 @@
 import { answerQuestion, DEFAULT_K } from '../answer/answer.js';
+import { answerFollowUp } from '../answer/follow-up.js';
 import type { LayoutOptions } from '../answer/format-text.js';
 import { QuestionError, validateQuestion } from '../answer/question.js';
 import type { BotContext } from './context.js';
@@ -46,18 +47,27 @@ export function withoutDiscordMarkup(text: string): string {
   return text.replace(/<(?:@[!&]?|#)\d+>/g, ' ').replace(/(^|\s)@(?:everyone|here)\b/g, '$1');
 }
 
-/** The answer `npm run ask` would print, rendered for Discord, recorded for feedback, with its 👍/👎 buttons. */
+/**
+ * The answer `npm run ask` would print, rendered for Discord, recorded for feedback, with its 👍/👎 buttons. With
+ * `earlier`, the question is a follow-up to it (`npm run ask -- --after`), and the answer says what was searched.
+ */
 export async function answerForDiscord(
   context: BotContext,
   question: string,
   asker: Asker,
   k = DEFAULT_K,
   layout: LayoutOptions = {},
+  earlier: string | null = null,
 ): Promise<AnswerMessage> {
   const snapshot = await context.runtime.index.current();
-  const answer = await answerQuestion(snapshot, context.runtime, question, { k });
+  const followUp = earlier === null ? null : await answerFollowUp(snapshot, context.runtime, earlier, question, { k });
+  const answer = followUp?.answer ?? (await answerQuestion(snapshot, context.runtime, question, { k }));
   // Scores and the model are for whoever reads the log, not for members.
   const citations = answer.citations.map((c) => ({ source: c.source, score: c.score }));
-  context.logger.info({ question, answered: answer.answered, citations, model: answer.model, ms: answer.ms }, 'answered');
-  return answerMessage(answer, layout, { answerId: recordForFeedback(context, answer, asker), k });
+  const conversation = followUp ? { followUpTo: earlier, searched: followUp.reading.question } : {};
+  context.logger.info({ question, ...conversation, answered: answer.answered, citations, model: answer.model, ms: answer.ms }, 'answered');
+  // A follow-up is recorded as the question searched, which stands on its own: "More", the feedback report and a
+  // follow-up to the follow-up all read it without the conversation.
+  const recorded = followUp ? { ...answer, question: followUp.reading.question } : answer;
+  return answerMessage(answer, layout, { answerId: recordForFeedback(context, recorded, asker), k });
 }

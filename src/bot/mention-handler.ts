@@ -1,20 +1,26 @@
 import { PermissionFlagsBits, type Message } from 'discord.js';
 import { answerForDiscord, checkQuestion } from './ask-flow.js';
 import { NO_PINGS, type BotContext } from './context.js';
+import { findEarlierExchange } from './conversation.js';
 
 export const MENTION_HINT = 'Ask me something after the mention, e.g. `@me what did Lavrov say about a ceasefire?` — or use `/ask`.';
 
 /**
- * Answers a message that mentions the bot (or any message in a configured answer channel) with a reply. Only an
- * explicit <@bot> in the text counts: a reply to the bot's own message also "mentions" it, but is not a question.
+ * Answers a message that mentions the bot, replies to one of its messages, or is in a configured answer channel,
+ * with a reply. A reply to one of the bot's answers, or a mention in a thread that holds one, is a follow-up to it
+ * (conversation.ts finds the earlier question through the API). Discord delivers a reply's text to a bot without the
+ * Message Content intent only when the reply pings the bot (the default); otherwise the text arrives empty and
+ * there is nothing to answer.
  */
 export async function handleMessage(message: Message, context: BotContext): Promise<void> {
   const botId = message.client.user.id;
   if (message.author.bot || message.system) return;
   const mentionPattern = new RegExp(`<@!?${botId}>`, 'g');
   const mentioned = mentionPattern.test(message.content);
+  // discord.js takes the replied-to author from the reference Discord sends with the message.
+  const repliesToBot = message.reference !== null && message.mentions.repliedUser?.id === botId;
   const inAnswerChannel = context.config.answerChannelIds.includes(message.channelId);
-  if (!mentioned && !inAnswerChannel) return;
+  if (!mentioned && !repliesToBot && !inAnswerChannel) return;
   const missing = missingReplyPermissions(message);
   if (missing.length) {
     // Answering would only earn a 403 from Discord; the operator needs to know, the asker cannot be told.
@@ -33,7 +39,9 @@ export async function handleMessage(message: Message, context: BotContext): Prom
     return;
   }
   if ('sendTyping' in message.channel) await message.channel.sendTyping().catch(() => {});
-  const reply = await answerForDiscord(context, check.question, { userId: message.author.id, guildId: message.guildId, channelId: message.channelId });
+  const earlier = await findEarlierExchange(message, context);
+  const asker = { userId: message.author.id, guildId: message.guildId, channelId: message.channelId };
+  const reply = await answerForDiscord(context, check.question, asker, undefined, {}, earlier?.question ?? null);
   await message.reply({ ...reply, allowedMentions: NO_PINGS });
 }
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Option } from 'commander';
 import { answerQuestion, type Answer } from '../answer/answer.js';
+import { answerFollowUp } from '../answer/follow-up.js';
 import { formatAnswerText } from '../answer/format-text.js';
 import { QuestionError, validateQuestion } from '../answer/question.js';
 import type { RetrievalMode } from '../search/retrieve.js';
@@ -13,6 +14,7 @@ export const MAX_CLI_QUESTION_CHARS = 1000;
 interface AskFlags extends CoreFlags {
   json?: boolean;
   batch?: string;
+  after?: string;
   mode: RetrievalMode;
 }
 
@@ -20,16 +22,20 @@ const command = baseCommand('ask', 'Answer a question from the corpus with cited
   .argument('[question...]', 'the question (quote it, or pass the words)')
   .option('--json', 'print one JSON object per question on stdout')
   .option('--batch <file>', 'answer one question per line of FILE (- for stdin), loading the model once')
+  .option('--after <question>', 'read the question as a follow-up to this earlier one, as the bot reads a reply to its answer')
   .addOption(new Option('--mode <mode>', 'retriever').choices(['hybrid', 'vector', 'bm25']).default('hybrid'));
 parseOrExit(command);
 
 const flags = command.opts<AskFlags>();
 const words = command.args;
 if (flags.batch && words.length) usageError('give either a question or --batch, not both.');
+if (flags.batch && flags.after !== undefined) usageError('--after takes one follow-up question, not --batch.');
 
 // Validate before loading the model: a usage error must not cost seconds.
 let questions: string[];
+let earlier: string | null = null;
 try {
+  if (flags.after !== undefined) earlier = validateQuestion(flags.after, MAX_CLI_QUESTION_CHARS);
   questions = flags.batch ? await readBatch(flags.batch) : [validateQuestion(words.join(' '), MAX_CLI_QUESTION_CHARS)];
 } catch (err) {
   if (err instanceof QuestionError) usageError(err.message);
@@ -42,7 +48,10 @@ try {
     let answer: Answer | { question: string; error: string };
     try {
       const question = validateQuestion(raw, MAX_CLI_QUESTION_CHARS);
-      answer = await answerQuestion(snapshot, runtime, question, { k: flags.k, mode: flags.mode });
+      const options = { k: flags.k, mode: flags.mode };
+      answer = earlier
+        ? (await answerFollowUp(snapshot, runtime, earlier, question, options)).answer
+        : await answerQuestion(snapshot, runtime, question, options);
     } catch (err) {
       // In a batch one bad line gets an error object in its place, so output lines still match input lines.
       if (!(err instanceof QuestionError) || !flags.batch) throw err;

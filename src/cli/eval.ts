@@ -5,19 +5,24 @@ import { DISTRACTOR_SETS, prepareDistractorCorpus, type DistractorSet } from '..
 import { evaluate, type EvalSummary, type QuestionResult } from '../eval/evaluate.js';
 import { loadQuestions } from '../eval/questions.js';
 import type { RetrievalMode } from '../search/retrieve.js';
-import { baseCommand, exitOnFailure, parseOrExit, settingsFromFlags, stderrLine, type CoreFlags } from './common.js';
+import { baseCommand, exitOnFailure, parseOrExit, settingsFromFlags, stderrLine, usageError, type CoreFlags } from './common.js';
 import { stderrProgress } from './progress.js';
 
+const QUESTIONS_FILE = 'eval/dev.jsonl';
+const FOLLOW_UPS_FILE = 'eval/followups.jsonl';
+
 interface EvalFlags extends CoreFlags {
-  questions: string;
+  questions?: string;
   mode: RetrievalMode;
   json?: boolean;
   verbose?: boolean;
   distractors?: DistractorSet;
+  followups?: boolean;
 }
 
 const command = baseCommand('eval', 'Score answer quality on a JSONL question file, through the same path as ask and the bot.')
-  .option('--questions <file>', 'JSONL questions: {"q", "docs": [file prefixes], "answer": [strings]}', 'eval/dev.jsonl')
+  .option('--questions <file>', 'JSONL questions: {"q", "docs": [file prefixes], "answer": [strings], "followUp"?}')
+  .option('--followups', `score follow-ups (default file ${FOLLOW_UPS_FILE}): each line's "followUp" read after its "q", as the bot reads a reply`)
   .addOption(new Option('--mode <mode>', 'retriever').choices(['hybrid', 'vector', 'bm25']).default('hybrid'))
   .addOption(new Option('--distractors <set>', 'add a distractor corpus to the seeds (index kept under .cache/distractors)').choices([...DISTRACTOR_SETS]))
   .option('--json', 'print the summary as JSON')
@@ -26,7 +31,9 @@ parseOrExit(command);
 const flags = command.opts<EvalFlags>();
 
 try {
-  const questions = await loadQuestions(flags.questions);
+  const file = flags.questions ?? (flags.followups ? FOLLOW_UPS_FILE : QUESTIONS_FILE);
+  const questions = await loadQuestions(file);
+  if (flags.followups && questions.some((q) => q.followUp === undefined)) usageError(`${file}: with --followups every line needs a "followUp".`);
   const settings = settingsFromFlags(flags);
   if (flags.distractors) {
     const prepared = await prepareDistractorCorpus(flags.distractors, settings.corpusDir);
@@ -61,7 +68,8 @@ function formatReport(results: QuestionResult[], summary: EvalSummary): string {
     const got = r.answer.answered
       ? r.answer.citations.map((c) => `${c.source.split('/').pop()} (${c.score.toFixed(3)})`).join(', ')
       : 'not in corpus';
-    const line = `${r.outcome.padEnd(6)} ${r.question.q}\n       expected: ${expected}\n       got:      ${got}`;
+    const asked = r.question.followUp === undefined ? r.question.q : `${r.question.q} → ${r.question.followUp}`;
+    const line = `${r.outcome.padEnd(6)} ${asked}\n       expected: ${expected}\n       got:      ${got}`;
     return flags.verbose ? `${line}\n${explain(r.answer)}` : line;
   });
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

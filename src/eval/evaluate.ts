@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { answerQuestion, type Answer, type AnswerModels } from '../answer/answer.js';
+import { answerFollowUp } from '../answer/follow-up.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import type { RetrievalMode } from '../search/retrieve.js';
 import type { EvalQuestion } from './questions.js';
@@ -48,7 +49,10 @@ export async function evaluate(
 ): Promise<{ results: QuestionResult[]; summary: EvalSummary }> {
   const results: QuestionResult[] = [];
   for (const question of questions) {
-    const answer = await answerQuestion(snapshot, models, question.q, { k, mode });
+    const answer =
+      question.followUp === undefined
+        ? await answerQuestion(snapshot, models, question.q, { k, mode })
+        : (await answerFollowUp(snapshot, models, question.q, question.followUp, { k, mode })).answer;
     results.push(score(question, answer));
   }
   return { results, summary: summarise(results, mode) };

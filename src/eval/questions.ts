@@ -6,6 +6,8 @@ export interface EvalQuestion {
   /** Empty: the corpus cannot answer it, and the right answer is "not in the corpus". */
   docs: string[];
   answer: string[];
+  /** A follow-up to `q`, as a reply in chat ("and iran?"): the follow-up is what is answered and scored. */
+  followUp?: string;
 }
 
 export async function loadQuestions(file: string): Promise<EvalQuestion[]> {
@@ -22,6 +24,8 @@ export async function loadQuestions(file: string): Promise<EvalQuestion[]> {
         throw new Error(`${file}:${number} is not valid JSON.`);
       }
       if (typeof data.q !== 'string' || !Array.isArray(data.docs)) throw new Error(`${file}:${number} needs "q" (string) and "docs" (array).`);
-      return { q: data.q, docs: data.docs.map(String), answer: (data.answer ?? []).map(String) };
+      if (data.followUp !== undefined && typeof data.followUp !== 'string') throw new Error(`${file}:${number}: "followUp" must be a string.`);
+      const followUp = data.followUp === undefined ? {} : { followUp: data.followUp };
+      return { q: data.q, docs: data.docs.map(String), answer: (data.answer ?? []).map(String), ...followUp };
     });
 }

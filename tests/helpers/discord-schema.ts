@@ -13,6 +13,7 @@ import {
   ApplicationCommandCreateRequestSchema,
   ApplicationCommandUpdateRequestSchema,
   CreateMessageInteractionCallbackRequestSchema,
+  CreateTextThreadWithMessageRequestSchema,
   IncomingWebhookRequestPartialSchema,
   IncomingWebhookUpdateRequestPartialSchema,
   LaunchActivityInteractionCallbackRequestSchema,
@@ -48,6 +49,8 @@ export function requestSchema(method: string, template: string, body: unknown): 
   switch (`${method} ${template}`) {
     case 'POST /channels/:channel/messages':
       return MessageCreateRequestSchema;
+    case 'POST /channels/:channel/messages/:message/threads':
+      return CreateTextThreadWithMessageRequestSchema;
     case 'PATCH /channels/:channel/messages/:message':
       return MessageEditRequestPartialSchema;
     case 'POST /webhooks/:app/:token':

@@ -56,6 +56,7 @@ import {
   type APIOverwrite,
   type APIRole,
   type APITextChannel,
+  type APIThreadChannel,
   type APIUser,
   type ChannelFlags,
   type GuildMemberFlags,
@@ -72,6 +73,7 @@ import {
 import { RateLimits } from './discord-rate-limits.js';
 import { requestSchema, schemaViolations } from './discord-schema.js';
 import { clickRefusal, validateComponents } from './stand-in-components.js';
+import * as threads from './stand-in-threads.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public types
@@ -207,6 +209,22 @@ export interface MessageInput {
   channelId?: string;
   /** Id of a message this one replies to. */
   replyTo?: string;
+  /**
+   * Whether the reply pings the replied-to author (Discord's client default: on), which puts them in `mentions`; a
+   * bot without the Message Content intent then receives the text.
+   */
+  pingRepliedAuthor?: boolean;
+  /** The replied-to message was deleted before this one reached the bot: `referenced_message` is null. */
+  repliedToDeleted?: boolean;
+}
+
+export interface StartThreadInput {
+  messageId: string;
+  name: string;
+  /** Default: the message's channel. */
+  channelId?: string;
+  /** Default `users.regular`. */
+  user?: APIUser;
 }
 
 export interface ComponentClickInput {
@@ -283,6 +301,8 @@ export interface DiscordStandIn {
   sendMessage(input: MessageInput): GatewayMessageCreateDispatchData;
   getInteraction(id: string): InteractionState | undefined;
   getMessage(id: string): APIMessage | undefined;
+  /** A member starts a public thread from a message (Discord's "Create Thread"); throws where Discord would refuse. */
+  startThread(input: StartThreadInput): APIThreadChannel;
   /** Id of the channel named `name` (`newsroom` or one of `extraChannels`); throws for an unknown name. */
   channelIdOf(name: string): string;
   /** Changes what the bot is denied in a channel (a server admin editing the overwrite); sends CHANNEL_UPDATE. */
@@ -335,6 +355,7 @@ const DEFAULT_MODERATOR_PERMISSIONS =
 const DEFAULT_BOT_PERMISSIONS =
   BASIC_TEXT_PERMISSIONS |
   PermissionFlagsBits.SendMessagesInThreads |
+  PermissionFlagsBits.CreatePublicThreads |
   PermissionFlagsBits.EmbedLinks |
   PermissionFlagsBits.AttachFiles |
   PermissionFlagsBits.AddReactions |
@@ -985,6 +1006,27 @@ class StandInServer implements DiscordStandIn {
 
   // ----- fixtures -----------------------------------------------------------------------------------------------
 
+  /** Threads and history (stand-in-threads.ts) see the stand-in's state through this. */
+  private get threadWorld(): threads.ThreadWorld {
+    return {
+      guildId: this.guildId,
+      botUser: this.botUser,
+      channels: this.channels,
+      messages: this.messages,
+      botPermissionsIn: (id) => this.botPermissionsIn(id),
+      newMessage: (channelId, author) => this.baseMessage(channelId, author),
+      broadcast: (event, data) => this.sessions.size > 0 && !this.closed && this.dispatch(event, data),
+    };
+  }
+
+  startThread(input: StartThreadInput): APIThreadChannel {
+    const channelId = input.channelId ?? this.messages.get(input.messageId)?.message.channel_id ?? this.channelId;
+    const result = threads.startThreadFromMessage(this.threadWorld, channelId, input.messageId, { name: input.name }, input.user ?? this.users.regular, false);
+    if (result.status !== 201) throw new Error(`startThread: ${JSON.stringify(result.body)}`);
+    result.after?.();
+    return result.body as APIThreadChannel;
+  }
+
   channelIdOf(name: string): string {
     const channel = [...this.channels.values()].find((c) => c.name === name);
     if (!channel) throw new Error(`channelIdOf: no channel named ${name}`);
@@ -1022,7 +1064,7 @@ class StandInServer implements DiscordStandIn {
   private permissionsIn(channelId: string, userId: string, roleIds: string[]): bigint {
     const base = this.permissionsFor(roleIds);
     if (base & PermissionFlagsBits.Administrator) return base;
-    const overwrites = this.channels.get(channelId)?.permission_overwrites ?? [];
+    const overwrites = this.channels.get(threads.overwriteSourceId(this.channels, channelId))?.permission_overwrites ?? [];
     const apply = (permissions: bigint, overwrite: APIOverwrite | undefined) =>
       overwrite ? (permissions & ~BigInt(overwrite.deny)) | BigInt(overwrite.allow) : permissions;
     let permissions = apply(base, overwrites.find((o) => o.id === this.guildId));
@@ -1113,8 +1155,8 @@ class StandInServer implements DiscordStandIn {
       member_count: members.length,
       voice_states: [],
       members,
-      channels: [...this.channels.values()],
-      threads: [],
+      channels: threads.guildChannels(this.channels.values()),
+      threads: threads.activeThreads(this.channels.values()) as unknown as GatewayGuildCreateDispatchData['threads'],
       presences: [],
       stage_instances: [],
       guild_scheduled_events: [],
@@ -1437,15 +1479,17 @@ class StandInServer implements DiscordStandIn {
       ? input.mentions.map((m) => (typeof m === 'string' ? this.knownUsers.get(m) ?? makeUser(m, `user-${m}`) : m))
       : this.mentionsIn(input.content, undefined).users;
     const replied = input.replyTo ? this.messages.get(input.replyTo)?.message : undefined;
-    if (input.replyTo && !replied) throw new Error(`sendMessage: unknown message ${input.replyTo} to reply to`);
+    if (input.replyTo && !replied && !input.repliedToDeleted) throw new Error(`sendMessage: unknown message ${input.replyTo} to reply to`);
+    const pinged = replied && input.pingRepliedAuthor !== false && !mentioned.some((u) => u.id === replied.author.id) ? [replied.author] : [];
     const message: APIMessage = {
       ...this.baseMessage(channelId, author),
       content: input.content,
-      type: replied ? MessageType.Reply : MessageType.Default,
-      mentions: mentioned,
+      type: replied || input.replyTo ? MessageType.Reply : MessageType.Default,
+      mentions: [...mentioned, ...pinged],
       mention_roles: this.mentionsIn(input.content, undefined).roles,
       mention_everyone: /@(everyone|here)/.test(input.content),
       ...(replied ? this.replyFields(replied) : {}),
+      ...(input.replyTo && !replied ? threads.replyToDeletedFields(input.replyTo, channelId, this.guildId) : {}),
     };
     this.messages.set(message.id, { message, ephemeral: false, interactionId: null });
     const gatewayMessage = this.toGatewayMessage(message, member);
@@ -1569,6 +1613,8 @@ class StandInServer implements DiscordStandIn {
         const path = [...(opts.errorPrefix ?? []), 'message_reference'];
         errors.add(path, 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', 'Unknown message');
       }
+      const refusal = reply ? threads.replyRefusal(reply, channelId) : null;
+      if (refusal) errors.add([...(opts.errorPrefix ?? []), 'message_reference'], refusal.code, refusal.message);
     }
     if (!errors.isEmpty) return { error: invalidForm(errors) };
     const base = { ...this.baseMessage(channelId, this.botUser), ...opts.extra };
@@ -1705,6 +1751,8 @@ class StandInServer implements DiscordStandIn {
 
       route('GET', '/channels/:channel', (_r, p) => this.inChannel(p.channel, () => ok(this.channels.get(p.channel)))),
       route('POST', '/channels/:channel/messages', (r, p) => this.postChannelMessage(r, p.channel)),
+      route('GET', '/channels/:channel/messages', (r, p) => threads.listChannelMessages(this.threadWorld, p.channel, r.query)),
+      route('POST', `${channelMessage}/threads`, (r, p) => threads.startThreadFromMessage(this.threadWorld, p.channel, p.message, r.body)),
       route('GET', channelMessage, (_r, p) =>
         this.channelMessage(p, (s) => this.botLacks(p.channel, PermissionFlagsBits.ReadMessageHistory) ?? ok(s.message)),
       ),
@@ -1717,7 +1765,7 @@ class StandInServer implements DiscordStandIn {
 
       route('GET', '/guilds/:guild', (_r, p) => this.inGuild(p.guild, () => ok(this.guildCreatePayload()))),
       route('GET', '/guilds/:guild/roles', (_r, p) => this.inGuild(p.guild, () => ok(this.roleList))),
-      route('GET', '/guilds/:guild/channels', (_r, p) => this.inGuild(p.guild, () => ok([...this.channels.values()]))),
+      route('GET', '/guilds/:guild/channels', (_r, p) => this.inGuild(p.guild, () => ok(threads.guildChannels(this.channels.values())))),
       route('GET', '/guilds/:guild/members/:user', (_r, p) =>
         this.inGuild(p.guild, () => {
           const member = this.members.get(p.user);
@@ -1984,7 +2032,7 @@ class StandInServer implements DiscordStandIn {
   private postChannelMessage(request: RecordedRequest, channelId: string): RouteResult {
     if (!this.channels.has(channelId)) return unknownChannel();
     const isReply = asObject(asObject(request.body).message_reference).message_id !== undefined;
-    const needed = PermissionFlagsBits.SendMessages | (isReply ? PermissionFlagsBits.ReadMessageHistory : 0n);
+    const needed = threads.sendPermissionFor(this.channels.get(channelId)) | (isReply ? PermissionFlagsBits.ReadMessageHistory : 0n);
     const refused = this.botLacks(channelId, needed);
     if (refused) return refused;
     const created = this.createBotMessage(channelId, request.body, request.files);

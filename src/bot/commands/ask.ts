@@ -1,4 +1,5 @@
-import { MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { escapeMarkdown, MessageFlags, SlashCommandBuilder } from 'discord.js';
+import { answerInThread, threadRefusal } from '../answer-in-thread.js';
 import { answerForDiscord, checkQuestion } from '../ask-flow.js';
 import { NO_PINGS, type BotCommand } from '../context.js';
 
@@ -7,7 +8,8 @@ export const askCommand: BotCommand = {
     .setName('ask')
     .setDescription('Ask a question; get cited excerpts from the news articles.')
     .addStringOption((o) => o.setName('question').setDescription('Your question').setRequired(true).setMaxLength(500))
-    .addIntegerOption((o) => o.setName('results').setDescription('How many excerpts (1–5, default 3)').setMinValue(1).setMaxValue(5)),
+    .addIntegerOption((o) => o.setName('results').setDescription('How many excerpts (1–5, default 3)').setMinValue(1).setMaxValue(5))
+    .addBooleanOption((o) => o.setName('thread').setDescription('Answer in a new thread, where follow-ups can be asked (default: no)')),
 
   async execute(interaction, context) {
     const check = checkQuestion(context, interaction.user.id, interaction.options.getString('question', true));
@@ -21,6 +23,21 @@ export const askCommand: BotCommand = {
     const asker = { userId: interaction.user.id, guildId: interaction.guildId, channelId: interaction.channelId };
     // Discord shows "used /ask" above the reply but not the question, so the reply says what was asked.
     const reply = await answerForDiscord(context, check.question, asker, results, { showQuestion: true });
+    if (interaction.options.getBoolean('thread')) {
+      const refusal = threadRefusal(interaction.channel);
+      if (!refusal) {
+        // The channel keeps one line per question; the answer and its follow-ups go in the thread under it.
+        const lead = await interaction.editReply({ content: threadLead(check.question), allowedMentions: NO_PINGS });
+        if (await answerInThread(context, lead, check.question, reply)) return;
+      } else {
+        context.logger.info({ channel: interaction.channelId, reason: refusal }, 'answered in place: no thread');
+      }
+    }
     await interaction.editReply({ ...reply, allowedMentions: NO_PINGS });
   },
 };
+
+/** The line left in the channel above a thread's answer. */
+export function threadLead(question: string): string {
+  return `**${escapeMarkdown(question)}**\n-# The answer is in the thread; mention me there to follow up.`;
+}

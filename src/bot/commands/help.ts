@@ -6,6 +6,7 @@ export const HELP_TEXT = [
   '',
   '• `/ask question:<your question>` — the answer, quoted, with up to 3 sources (set `results` for 1–5).',
   '• Mention me with a question: `@me what did Lavrov say about a ceasefire?`',
+  '• Follow up by replying to one of my answers (or mentioning me in its thread): `and Iran?`, `when was that?`. `/ask … thread:True` answers in a new thread.',
   '• `/timeline topic:<a story, person or place>` — the articles about it in date order, one line each (`from`/`to` narrow the dates).',
   '• `/sources` — the articles I know.',
   '• 👍 / 👎 under an answer tell the moderators how it did; click the same one again to take your vote back.',
