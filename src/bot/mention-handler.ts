@@ -1,5 +1,6 @@
 import { PermissionFlagsBits, type Message } from 'discord.js';
 import { answerForDiscord, checkQuestion } from './ask-flow.js';
+import { settingsWhereAsked } from './channel-settings-lookup.js';
 import { NO_PINGS, type BotContext } from './context.js';
 
 export const MENTION_HINT = 'Ask me something after the mention, e.g. `@me what did Lavrov say about a ceasefire?` — or use `/ask`.';
@@ -13,8 +14,11 @@ export async function handleMessage(message: Message, context: BotContext): Prom
   if (message.author.bot || message.system) return;
   const mentionPattern = new RegExp(`<@!?${botId}>`, 'g');
   const mentioned = mentionPattern.test(message.content);
-  const inAnswerChannel = context.config.answerChannelIds.includes(message.channelId);
-  if (!mentioned && !inAnswerChannel) return;
+  // Without the Message Content intent, other messages arrive without text: nothing to read, no settings to look up.
+  if (!mentioned && !message.content.trim()) return;
+  const settings = settingsWhereAsked(context, { guildId: message.guildId, channelId: message.channelId, channel: message.channel });
+  // "off": not even a hint; a moderator chose silence here.
+  if (settings.mode === 'off' || (!mentioned && settings.mode !== 'all')) return;
   const missing = missingReplyPermissions(message);
   if (missing.length) {
     // Answering would only earn a 403 from Discord; the operator needs to know, the asker cannot be told.
@@ -33,7 +37,8 @@ export async function handleMessage(message: Message, context: BotContext): Prom
     return;
   }
   if ('sendTyping' in message.channel) await message.channel.sendTyping().catch(() => {});
-  const reply = await answerForDiscord(context, check.question, { userId: message.author.id, guildId: message.guildId, channelId: message.channelId });
+  const asker = { userId: message.author.id, guildId: message.guildId, channelId: message.channelId };
+  const reply = await answerForDiscord(context, check.question, asker, settings.citations);
   await message.reply({ ...reply, allowedMentions: NO_PINGS });
 }
 

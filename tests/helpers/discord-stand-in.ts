@@ -72,6 +72,7 @@ import {
 import { RateLimits } from './discord-rate-limits.js';
 import { requestSchema, schemaViolations } from './discord-schema.js';
 import { clickRefusal, validateComponents } from './stand-in-components.js';
+import { channelOfType, channelOptionValue, declaredOptions, inSubcommand, nonTextChannelRefusal, resolvedChannels } from './stand-in-channels.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public types
@@ -95,6 +96,8 @@ export interface DiscordStandInOptions {
   rateLimits?: RateLimitRule[];
   /** More text channels besides `newsroom`, by name (ids via `channelIdOf`). */
   extraChannels?: string[];
+  /** Types of channels other than text, by name (see stand-in-channels.ts). */
+  channelTypes?: Record<string, ChannelType>;
   /**
    * Permissions denied to the bot in a channel, by channel name: an overwrite on the bot's role, as a server admin
    * would set it. Discord then answers 403 / 50013 Missing Permissions (50001 Missing Access without View Channel).
@@ -175,6 +178,8 @@ export type SimpleOptionValues = Record<string, string | number | boolean>;
 export interface SlashCommandInput {
   name: string;
   options?: APIApplicationCommandInteractionDataOption[] | SimpleOptionValues;
+  /** With simple `options`: the subcommand they belong to (Discord nests them under it). */
+  subcommand?: string;
   /** Invoking user; default `users.regular`. */
   user?: APIUser;
   /** Role ids of the invoking member; default the roles the stand-in's guild gives that user. */
@@ -871,6 +876,7 @@ class StandInServer implements DiscordStandIn {
       interactionTokenLifetimeMs: 15 * 60_000,
       rateLimits: [],
       extraChannels: [],
+      channelTypes: {},
       botDeniedInChannel: {},
       everyonePermissions: 0n,
       moderatorPermissions: DEFAULT_MODERATOR_PERMISSIONS,
@@ -1002,7 +1008,7 @@ class StandInServer implements DiscordStandIn {
   }
 
   private addChannel(id: string, name: string, position: number): void {
-    this.channels.set(id, {
+    const text: APITextChannel = {
       id,
       type: ChannelType.GuildText,
       guild_id: this.guildId,
@@ -1015,7 +1021,8 @@ class StandInServer implements DiscordStandIn {
       last_message_id: null,
       rate_limit_per_user: 0,
       flags: 0 as ChannelFlags,
-    });
+    };
+    this.channels.set(id, channelOfType(text, this.options.channelTypes[name] ?? ChannelType.GuildText));
   }
 
   /** Discord's order: @everyone and role permissions, then the channel's @everyone, role and member overwrites. */
@@ -1337,11 +1344,14 @@ class StandInServer implements DiscordStandIn {
   private toInteractionOptions(
     options: SlashCommandInput['options'],
     command: APIApplicationCommand | undefined,
+    subcommand?: string,
   ): APIApplicationCommandInteractionDataOption[] {
-    if (options === undefined) return [];
     if (Array.isArray(options)) return options;
-    return Object.entries(options).map(([name, value]): APIApplicationCommandInteractionDataOption => {
-      const declared = command?.options?.find((o) => o.name === name)?.type;
+    const declaredList = declaredOptions(command, subcommand);
+    return inSubcommand(subcommand, Object.entries(options ?? {}).map(([name, value]): APIApplicationCommandInteractionDataOption => {
+      const channel = channelOptionValue(name, value, declaredList?.find((o) => o.name === name));
+      if (channel) return channel;
+      const declared = declaredList?.find((o) => o.name === name)?.type;
       if (typeof value === 'boolean') return { name, type: ApplicationCommandOptionType.Boolean, value };
       if (typeof value === 'number') {
         const integer =
@@ -1349,7 +1359,7 @@ class StandInServer implements DiscordStandIn {
         return { name, type: integer ? ApplicationCommandOptionType.Integer : ApplicationCommandOptionType.Number, value };
       }
       return { name, type: ApplicationCommandOptionType.String, value };
-    });
+    }));
   }
 
   /** What every guild interaction carries besides its type and data: ids, token, where, who, with which rights. */
@@ -1385,6 +1395,14 @@ class StandInServer implements DiscordStandIn {
   sendSlashCommand(input: SlashCommandInput): SentInteraction {
     const command = this.findCommand(input.name);
     const commandId = command?.id ?? snowflake();
+    const options = this.toInteractionOptions(input.options, command, input.subcommand);
+    const invoker = this.memberFor(input.user ?? this.users.regular, input.roles);
+    const resolved =
+      input.resolved ??
+      resolvedChannels(options, (id) => {
+        const channel = this.channels.get(id);
+        return channel && { channel, permissions: this.permissionsIn(id, invoker.user.id, invoker.roles) };
+      });
     const payload: APIChatInputApplicationCommandGuildInteraction = {
       ...this.interactionEnvelope(input, 'sendSlashCommand'),
       type: InteractionType.ApplicationCommand,
@@ -1392,9 +1410,9 @@ class StandInServer implements DiscordStandIn {
         id: commandId,
         name: input.name,
         type: ApplicationCommandType.ChatInput,
-        options: this.toInteractionOptions(input.options, command),
+        options,
         ...(command?.guild_id ? { guild_id: command.guild_id } : {}),
-        ...(input.resolved ? { resolved: input.resolved } : {}),
+        ...(resolved ? { resolved } : {}),
       },
     };
     this.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
@@ -1703,7 +1721,7 @@ class StandInServer implements DiscordStandIn {
       route('PATCH', webhookMessage, (r, p) => this.webhookMessage(p, (s) => this.editStoredMessage(s, r.body, r.files)), false),
       route('DELETE', webhookMessage, (_r, p) => this.webhookMessage(p, (s) => this.deleteStoredMessage(s)), false),
 
-      route('GET', '/channels/:channel', (_r, p) => this.inChannel(p.channel, () => ok(this.channels.get(p.channel)))),
+      route('GET', '/channels/:channel', (_r, p) => this.inChannel(p.channel, () => this.botLacks(p.channel, 0n) ?? ok(this.channels.get(p.channel)))),
       route('POST', '/channels/:channel/messages', (r, p) => this.postChannelMessage(r, p.channel)),
       route('GET', channelMessage, (_r, p) =>
         this.channelMessage(p, (s) => this.botLacks(p.channel, PermissionFlagsBits.ReadMessageHistory) ?? ok(s.message)),
@@ -1983,6 +2001,8 @@ class StandInServer implements DiscordStandIn {
 
   private postChannelMessage(request: RecordedRequest, channelId: string): RouteResult {
     if (!this.channels.has(channelId)) return unknownChannel();
+    const nonText = nonTextChannelRefusal(this.channels.get(channelId)!);
+    if (nonText) return discordError(nonText.status, nonText.code, nonText.message);
     const isReply = asObject(asObject(request.body).message_reference).message_id !== undefined;
     const needed = PermissionFlagsBits.SendMessages | (isReply ? PermissionFlagsBits.ReadMessageHistory : 0n);
     const refused = this.botLacks(channelId, needed);
