@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
 import 'dotenv/config';
-import { databasePathFromEnv, databasePathProblem } from '../app/settings.js';
-import { FeedbackStore } from '../feedback/feedback-store.js';
 import { settingsTable } from '../settings/settings-table.js';
 import { SettingsStore } from '../settings/settings-store.js';
-import { cliCommand, exitOnFailure, parseOrExit, stderrLine, usageError } from './common.js';
+import { cliCommand, exitOnFailure, parseOrExit, stderrLine } from './common.js';
+import { databaseFileOrExit, openExistingDatabase } from './database-file.js';
 
 interface SettingsFlags {
   json?: boolean;
@@ -17,15 +15,10 @@ const command = cliCommand('settings', 'The per-channel settings moderators chos
 parseOrExit(command);
 const flags = command.opts<SettingsFlags>();
 
-const file = flags.database ?? databasePathFromEnv();
-const problem = databasePathProblem(file);
-if (problem) usageError(flags.database ? problem.replace('DATABASE_PATH', '--database') : problem);
+const file = databaseFileOrExit(flags.database);
 
 try {
-  // Listing must not create the database: a mistyped path would otherwise look like "no settings" forever.
-  const exists = existsSync(file);
-  if (!exists) stderrLine(`No database at ${file} yet: the bot creates it when it first starts.`);
-  const database = new FeedbackStore(exists ? file : ':memory:');
+  const database = openExistingDatabase(file, `No database at ${file} yet: the bot creates it when it first starts.`);
   const listed = new SettingsStore(database).list(null);
   database.close();
   if (!listed.ok) {
