@@ -22,7 +22,7 @@ import {
   type StoredChannelSettings,
 } from '../../settings/channel-settings.js';
 import { NO_PINGS, type BotCommand, type BotContext } from '../context.js';
-import { LIMITS } from '../discord-limits.js';
+import { LIMITS, truncate } from '../discord-limits.js';
 import { allowsMessageContent } from '../message-content-intent.js';
 import { requireModerator } from '../permissions.js';
 import { botPermissionProblem, channelOfGuild, SETTABLE_CHANNEL_TYPES } from '../settings-channel-check.js';
@@ -165,10 +165,12 @@ async function showSettings(interaction: ChatInputCommandInteraction, context: B
 /** The server's settings in one message: a line per channel with something chosen, then what every other gets. */
 function settingsOverview(chosen: StoredChannelSettings[], context: BotContext, guild: Guild): string {
   const head = '**Channel settings**';
-  const answerChannels = context.config.answerChannelIds.filter((id) => !chosen.some((c) => c.channelId === id));
+  // ANSWER_CHANNEL_IDS holds every server's channels: only this server's, and only those nobody chose for here.
+  const answerChannels = context.config.answerChannelIds.filter((id) => guild.channels.cache.has(id) && !chosen.some((c) => c.channelId === id));
+  const byConfiguration = `Answering every message by the bot’s configuration (ANSWER_CHANNEL_IDS): ${answerChannels.map((id) => `<#${id}>`).join(', ')}.`;
   const tail = [
     `Every other channel: ${describeSettings(effectiveSettings('', null, defaults(context)))}.`,
-    ...(answerChannels.length ? [`Answering every message by the bot’s configuration (ANSWER_CHANNEL_IDS): ${answerChannels.map((id) => `<#${id}>`).join(', ')}.`] : []),
+    ...(answerChannels.length ? [truncate(byConfiguration, LIMITS.content / 4)] : []),
   ];
   const lines = chosen.map((c) => {
     const gone = guild.channels.cache.has(c.channelId) ? '' : ' (channel deleted)';
