@@ -8,7 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { settingsWhereAsked } from '../src/bot/channel-settings-lookup.js';
 import { fitLines } from '../src/bot/commands/settings.js';
+import type { BotContext } from '../src/bot/context.js';
+import type { Channel } from 'discord.js';
 import { FeedbackStore } from '../src/feedback/feedback-store.js';
 import { changeProblem, describeSettings, effectiveSettings, type AnswerMode } from '../src/settings/channel-settings.js';
 import { SettingsStore } from '../src/settings/settings-store.js';
@@ -196,6 +199,23 @@ describe('the settings store', () => {
       'server              channel             mode  citations  threads  changed by          changed at (UTC)',
       `${GUILD}  ${NEWS}  all   default    yes      ${MOD}  2023-11-14 22:13`,
     ]);
+    database.close();
+  });
+});
+
+describe('where a question was asked', () => {
+  it('a thread follows its parent channel; a DM gets the defaults; ANSWER_CHANNEL_IDS is the default mode', async () => {
+    const { database, settings } = openSettings(await tempFile());
+    settings.update(GUILD, NEWS, { mode: 'off', citations: 6, threads: null }, MOD);
+    const context = { settings, config: { answerChannelIds: [SPORT] } } as unknown as BotContext;
+    // The two things the lookup asks of a discord.js channel.
+    const thread = (parentId: string) => ({ isThread: () => true, parentId }) as unknown as Channel;
+    const text = { isThread: () => false } as unknown as Channel;
+    expect(settingsWhereAsked(context, { guildId: GUILD, channelId: NEWS, channel: text })).toEqual({ mode: 'off', citations: 6, threads: false });
+    expect(settingsWhereAsked(context, { guildId: GUILD, channelId: '999999999999999999', channel: thread(NEWS) })).toMatchObject({ mode: 'off', citations: 6 });
+    expect(settingsWhereAsked(context, { guildId: GUILD, channelId: '999999999999999998', channel: thread(SPORT) }).mode).toBe('all');
+    expect(settingsWhereAsked(context, { guildId: GUILD, channelId: SPORT, channel: null }).mode).toBe('all');
+    expect(settingsWhereAsked(context, { guildId: null, channelId: NEWS, channel: null })).toEqual({ mode: 'mentions', citations: 3, threads: false });
     database.close();
   });
 });
