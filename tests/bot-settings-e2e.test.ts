@@ -21,7 +21,7 @@ import {
 } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { answerQuestion } from '../src/answer/answer.js';
-import { ANSWERS_OFF } from '../src/bot/commands/ask.js';
+import { ANSWERS_OFF } from '../src/bot/channel-settings-lookup.js';
 import { HELP_TEXT } from '../src/bot/commands/help.js';
 import { SETTINGS_REPLIES } from '../src/bot/commands/settings.js';
 import { openDatabase } from '../src/store/database.js';
@@ -137,7 +137,7 @@ describe('/settings set and what it changes', () => {
     expect(embedsOf(await replyTo(h, there.id, sport))).toBe(await cli(3));
   });
 
-  it('off: mentions get no answer at all, /ask a short private line (not counted against the rate limit)', async () => {
+  it('off: mentions get no answer at all, /ask and /timeline a short private line (not counted against the rate limit)', async () => {
     // Two questions allowed: the two probes below. Anything refused in #sport counting too would rate-limit one.
     const h = await startBot({ env: () => ({ RATE_LIMIT_QUESTIONS: '2' }) });
     const sport = h.standIn.channelIdOf('sport');
@@ -148,6 +148,8 @@ describe('/settings set and what it changes', () => {
     const bare = h.mention('', { channelId: sport });
     const sent = h.ask(IRAN, { channelId: sport });
     expect((await h.callback(sent)).body.data).toMatchObject({ content: ANSWERS_OFF, flags: MessageFlags.Ephemeral });
+    const timeline = h.command('timeline', { options: { topic: 'Lavrov' }, channelId: sport });
+    expect((await h.callback(timeline)).body.data).toMatchObject({ content: ANSWERS_OFF, flags: MessageFlags.Ephemeral });
     expect(await repliedTo(h, ignored.id)).toBe(false);
     expect(await repliedTo(h, bare.id)).toBe(false);
     expect(h.standIn.requests.filter((r) => isChannelPost(sport)(r))).toEqual([]);

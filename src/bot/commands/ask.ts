@@ -1,10 +1,7 @@
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import { answerForDiscord, checkQuestion } from '../ask-flow.js';
-import { settingsWhereAsked } from '../channel-settings-lookup.js';
+import { settingsOrRefuseWhereOff } from '../channel-settings-lookup.js';
 import { NO_PINGS, type BotCommand } from '../context.js';
-
-/** /ask in a channel a moderator set to "off": its answers would be public messages in that channel. */
-export const ANSWERS_OFF = 'Answers are off in this channel; ask in another one.';
 
 export const askCommand: BotCommand = {
   data: new SlashCommandBuilder()
@@ -14,12 +11,8 @@ export const askCommand: BotCommand = {
     .addIntegerOption((o) => o.setName('results').setDescription('How many excerpts (1–5; default: the channel’s setting, 3 unless changed)').setMinValue(1).setMaxValue(5)),
 
   async execute(interaction, context) {
-    // Before the rate limit: a question refused here should not count against the asker.
-    const settings = settingsWhereAsked(context, { guildId: interaction.guildId, channelId: interaction.channelId, channel: interaction.channel });
-    if (settings.mode === 'off') {
-      await interaction.reply({ content: ANSWERS_OFF, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
-      return;
-    }
+    const settings = await settingsOrRefuseWhereOff(interaction, context);
+    if (!settings) return;
     const check = checkQuestion(context, interaction.user.id, interaction.options.getString('question', true));
     if (!check.ok) {
       await interaction.reply({ content: check.reason, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
