@@ -75,7 +75,7 @@ describe('database file and migrations', () => {
     // Waiting for another connection's lock is whileBusy's job once the file is open (see the concurrent test).
     expect(Number(db.pragma('busy_timeout', { simple: true }))).toBe(0);
     const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['answers', 'votes']);
+    expect(tables).toEqual(['answers', 'channel_settings', 'votes']);
     db.close();
     // Opening again applies nothing and keeps the version.
     const again = openDatabase(file);

@@ -22,7 +22,9 @@ import { handleFeedbackClick } from './feedback-votes.js';
 import { isMoreCustomId } from './more-button.js';
 import { handleMoreClick } from './more-citations.js';
 import { handleMessage } from './mention-handler.js';
+import { addMessageContentForSettings } from './message-content-intent.js';
 import { RateLimiter } from './rate-limiter.js';
+import { SettingsStore } from '../settings/settings-store.js';
 import { registerCommands } from './register.js';
 
 export interface BotOptions {
@@ -54,18 +56,22 @@ export class GatewayClosedError extends Error {
 
 export function createBot(options: BotOptions): Bot {
   const { config, runtime, logger } = options;
+  const feedback = new FeedbackStore(config.databasePath, {
+    onProblem: (problem) => logger[problem.transient ? 'warn' : 'error']({ code: problem.code }, `${problem.message} Feedback is not recorded meanwhile.`),
+    onRecovered: () => logger.info({ file: config.databasePath }, 'the feedback database works again'),
+  });
   const context: BotContext = {
     config,
     runtime,
     logger,
     rateLimiter: new RateLimiter(config.rateLimit.questions, config.rateLimit.windowSeconds * 1000),
-    feedback: new FeedbackStore(config.databasePath, {
-      onProblem: (problem) => logger[problem.transient ? 'warn' : 'error']({ code: problem.code }, `${problem.message} Feedback is not recorded meanwhile.`),
-      onRecovered: () => logger.info({ file: config.databasePath }, 'the feedback database works again'),
+    feedback,
+    settings: new SettingsStore(feedback, {
+      onReadProblem: (problem) => logger.warn({ code: problem.code }, `${problem.message} Channel settings fall back to their defaults meanwhile.`),
     }),
   };
   const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
-  // Privileged: only needed to read messages that do not mention the bot.
+  // Privileged: only needed to read messages that do not mention the bot (see also addMessageContentForSettings).
   if (config.answerChannelIds.length) intents.push(GatewayIntentBits.MessageContent);
   const client = new Client({
     intents,
@@ -143,6 +149,7 @@ export function createBot(options: BotOptions): Bot {
       const onDisconnect = (event: { code: number }) => (closeCode = event.code);
       client.on(Events.ShardDisconnect, onDisconnect);
       try {
+        await addMessageContentForSettings(client, config.token, context, logger);
         await client.login(config.token);
       } catch (err) {
         throw closeCode === null ? err : new GatewayClosedError(closeCode, err);

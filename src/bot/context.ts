@@ -2,6 +2,7 @@ import type { ChatInputCommandInteraction, RESTPostAPIChatInputApplicationComman
 import type { Logger } from 'pino';
 import type { Runtime } from '../app/runtime.js';
 import type { FeedbackStore } from '../feedback/feedback-store.js';
+import type { SettingsStore } from '../settings/settings-store.js';
 import type { BotConfig } from './config.js';
 import type { RateLimiter } from './rate-limiter.js';
 
@@ -12,6 +13,8 @@ export interface BotContext {
   logger: Logger;
   rateLimiter: RateLimiter;
   feedback: FeedbackStore;
+  /** Per-channel settings (/settings), on the feedback store's connection. */
+  settings: SettingsStore;
 }
 
 /** One slash command: its registration payload and its handler (the discord.js guide's layout). */

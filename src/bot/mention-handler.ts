@@ -1,7 +1,9 @@
 import { PermissionFlagsBits, type Message } from 'discord.js';
 import { answerForDiscord, checkQuestion } from './ask-flow.js';
+import { settingsWhereAsked } from './channel-settings-lookup.js';
 import { NO_PINGS, type BotContext } from './context.js';
 import { findEarlierExchange } from './conversation.js';
+import { answerInThread } from './answer-in-thread.js';
 
 export const MENTION_HINT = 'Ask me something after the mention, e.g. `@me what did Lavrov say about a ceasefire?` — or use `/ask`.';
 
@@ -19,8 +21,11 @@ export async function handleMessage(message: Message, context: BotContext): Prom
   const mentioned = mentionPattern.test(message.content);
   // discord.js takes the replied-to author from the reference Discord sends with the message.
   const repliesToBot = message.reference !== null && message.mentions.repliedUser?.id === botId;
-  const inAnswerChannel = context.config.answerChannelIds.includes(message.channelId);
-  if (!mentioned && !repliesToBot && !inAnswerChannel) return;
+  // Without the Message Content intent, other messages arrive without text: nothing to read, no settings to look up.
+  if (!mentioned && !message.content.trim()) return;
+  const settings = settingsWhereAsked(context, { guildId: message.guildId, channelId: message.channelId, channel: message.channel });
+  // "off": not even a hint; a moderator chose silence here.
+  if (settings.mode === 'off' || (!mentioned && !repliesToBot && settings.mode !== 'all')) return;
   const missing = missingReplyPermissions(message);
   if (missing.length) {
     // Answering would only earn a 403 from Discord; the operator needs to know, the asker cannot be told.
@@ -41,7 +46,9 @@ export async function handleMessage(message: Message, context: BotContext): Prom
   if ('sendTyping' in message.channel) await message.channel.sendTyping().catch(() => {});
   const earlier = await findEarlierExchange(message, context);
   const asker = { userId: message.author.id, guildId: message.guildId, channelId: message.channelId };
-  const reply = await answerForDiscord(context, check.question, asker, undefined, {}, earlier?.question ?? null);
+  const reply = await answerForDiscord(context, check.question, asker, settings.citations, {}, earlier?.question ?? null);
+  // A channel set to answer in threads gets one line per question; inside a thread the answer stays there.
+  if (settings.threads && !message.channel.isThread() && (await answerInThread(context, message, check.question, reply))) return;
   await message.reply({ ...reply, allowedMentions: NO_PINGS });
 }
 

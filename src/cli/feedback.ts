@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
 import 'dotenv/config';
-import { databasePathFromEnv, databasePathProblem } from '../app/settings.js';
-import { FeedbackStore } from '../feedback/feedback-store.js';
 import { DEFAULT_REPORT_DAYS, feedbackReport, MAX_REPORT_DAYS, reportLines } from '../feedback/report.js';
-import { cliCommand, exitOnFailure, parseOrExit, positiveInt, stderrLine, usageError } from './common.js';
+import { cliCommand, exitOnFailure, parseOrExit, positiveInt, stderrLine } from './common.js';
+import { databaseFileOrExit, openExistingDatabase } from './database-file.js';
 
 interface FeedbackFlags {
   days: number;
@@ -18,15 +16,10 @@ const command = cliCommand('feedback', 'Most down-voted answers and most frequen
 parseOrExit(command);
 const flags = command.opts<FeedbackFlags>();
 
-const file = flags.database ?? databasePathFromEnv();
-const problem = databasePathProblem(file);
-if (problem) usageError(flags.database ? problem.replace('DATABASE_PATH', '--database') : problem);
+const file = databaseFileOrExit(flags.database);
 
 try {
-  // A report must not create the database: a mistyped path would otherwise look like "no feedback yet" forever.
-  const exists = existsSync(file);
-  if (!exists) stderrLine(`No feedback database at ${file} yet: the bot creates it when it answers its first question.`);
-  const store = new FeedbackStore(exists ? file : ':memory:');
+  const store = openExistingDatabase(file, `No feedback database at ${file} yet: the bot creates it when it answers its first question.`);
   const report = feedbackReport(store, { days: flags.days, guildId: null });
   store.close();
   if (!report.ok) {

@@ -148,7 +148,12 @@ export class FeedbackStore {
     this.db = null;
   }
 
-  private use<T>(operation: (db: SqliteDatabase) => T): StoreResult<T> {
+  /**
+   * Runs `operation` on the connection (waiting out another process's write lock), reporting a database problem
+   * as a result, never a throw. Public so that other stores of the same file (channel settings) share this one
+   * connection and its problem reporting.
+   */
+  use<T>(operation: (db: SqliteDatabase) => T): StoreResult<T> {
     const db = this.connection();
     if (!db.ok) return db;
     try {

@@ -41,6 +41,23 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    description: 'per-channel settings chosen with /settings',
+    sql: `
+      CREATE TABLE channel_settings (
+        guild_id TEXT NOT NULL,
+        channel_id TEXT NOT NULL,
+        -- NULL = not chosen: the default applies, which can change (ANSWER_CHANNEL_IDS, DEFAULT_K).
+        mode TEXT CHECK (mode IN ('mentions', 'all', 'off')),
+        citations INTEGER CHECK (citations BETWEEN 1 AND 10),
+        threads INTEGER CHECK (threads IN (0, 1)),
+        updated_by TEXT NOT NULL,
+        updated_at INTEGER NOT NULL, -- ms since the Unix epoch
+        PRIMARY KEY (guild_id, channel_id)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

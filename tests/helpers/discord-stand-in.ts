@@ -73,6 +73,7 @@ import {
 import { RateLimits } from './discord-rate-limits.js';
 import { requestSchema, schemaViolations } from './discord-schema.js';
 import { clickRefusal, validateComponents } from './stand-in-components.js';
+import { channelOfType, channelOptionValue, declaredOptions, inSubcommand, nonTextChannelRefusal, resolvedChannels } from './stand-in-channels.js';
 import * as threads from './stand-in-threads.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -97,6 +98,8 @@ export interface DiscordStandInOptions {
   rateLimits?: RateLimitRule[];
   /** More text channels besides `newsroom`, by name (ids via `channelIdOf`). */
   extraChannels?: string[];
+  /** Types of channels other than text, by name (see stand-in-channels.ts). */
+  channelTypes?: Record<string, ChannelType>;
   /**
    * Permissions denied to the bot in a channel, by channel name: an overwrite on the bot's role, as a server admin
    * would set it. Discord then answers 403 / 50013 Missing Permissions (50001 Missing Access without View Channel).
@@ -177,6 +180,8 @@ export type SimpleOptionValues = Record<string, string | number | boolean>;
 export interface SlashCommandInput {
   name: string;
   options?: APIApplicationCommandInteractionDataOption[] | SimpleOptionValues;
+  /** With simple `options`: the subcommand they belong to (Discord nests them under it). */
+  subcommand?: string;
   /** Invoking user; default `users.regular`. */
   user?: APIUser;
   /** Role ids of the invoking member; default the roles the stand-in's guild gives that user. */
@@ -892,6 +897,7 @@ class StandInServer implements DiscordStandIn {
       interactionTokenLifetimeMs: 15 * 60_000,
       rateLimits: [],
       extraChannels: [],
+      channelTypes: {},
       botDeniedInChannel: {},
       everyonePermissions: 0n,
       moderatorPermissions: DEFAULT_MODERATOR_PERMISSIONS,
@@ -1044,7 +1050,7 @@ class StandInServer implements DiscordStandIn {
   }
 
   private addChannel(id: string, name: string, position: number): void {
-    this.channels.set(id, {
+    const text: APITextChannel = {
       id,
       type: ChannelType.GuildText,
       guild_id: this.guildId,
@@ -1057,7 +1063,8 @@ class StandInServer implements DiscordStandIn {
       last_message_id: null,
       rate_limit_per_user: 0,
       flags: 0 as ChannelFlags,
-    });
+    };
+    this.channels.set(id, channelOfType(text, this.options.channelTypes[name] ?? ChannelType.GuildText));
   }
 
   /** Discord's order: @everyone and role permissions, then the channel's @everyone, role and member overwrites. */
@@ -1379,11 +1386,14 @@ class StandInServer implements DiscordStandIn {
   private toInteractionOptions(
     options: SlashCommandInput['options'],
     command: APIApplicationCommand | undefined,
+    subcommand?: string,
   ): APIApplicationCommandInteractionDataOption[] {
-    if (options === undefined) return [];
     if (Array.isArray(options)) return options;
-    return Object.entries(options).map(([name, value]): APIApplicationCommandInteractionDataOption => {
-      const declared = command?.options?.find((o) => o.name === name)?.type;
+    const declaredList = declaredOptions(command, subcommand);
+    return inSubcommand(subcommand, Object.entries(options ?? {}).map(([name, value]): APIApplicationCommandInteractionDataOption => {
+      const channel = channelOptionValue(name, value, declaredList?.find((o) => o.name === name));
+      if (channel) return channel;
+      const declared = declaredList?.find((o) => o.name === name)?.type;
       if (typeof value === 'boolean') return { name, type: ApplicationCommandOptionType.Boolean, value };
       if (typeof value === 'number') {
         const integer =
@@ -1391,7 +1401,7 @@ class StandInServer implements DiscordStandIn {
         return { name, type: integer ? ApplicationCommandOptionType.Integer : ApplicationCommandOptionType.Number, value };
       }
       return { name, type: ApplicationCommandOptionType.String, value };
-    });
+    }));
   }
 
   /** What every guild interaction carries besides its type and data: ids, token, where, who, with which rights. */
@@ -1427,6 +1437,14 @@ class StandInServer implements DiscordStandIn {
   sendSlashCommand(input: SlashCommandInput): SentInteraction {
     const command = this.findCommand(input.name);
     const commandId = command?.id ?? snowflake();
+    const options = this.toInteractionOptions(input.options, command, input.subcommand);
+    const invoker = this.memberFor(input.user ?? this.users.regular, input.roles);
+    const resolved =
+      input.resolved ??
+      resolvedChannels(options, (id) => {
+        const channel = this.channels.get(id);
+        return channel && { channel, permissions: this.permissionsIn(id, invoker.user.id, invoker.roles) };
+      });
     const payload: APIChatInputApplicationCommandGuildInteraction = {
       ...this.interactionEnvelope(input, 'sendSlashCommand'),
       type: InteractionType.ApplicationCommand,
@@ -1434,9 +1452,9 @@ class StandInServer implements DiscordStandIn {
         id: commandId,
         name: input.name,
         type: ApplicationCommandType.ChatInput,
-        options: this.toInteractionOptions(input.options, command),
+        options,
         ...(command?.guild_id ? { guild_id: command.guild_id } : {}),
-        ...(input.resolved ? { resolved: input.resolved } : {}),
+        ...(resolved ? { resolved } : {}),
       },
     };
     this.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
@@ -1749,7 +1767,7 @@ class StandInServer implements DiscordStandIn {
       route('PATCH', webhookMessage, (r, p) => this.webhookMessage(p, (s) => this.editStoredMessage(s, r.body, r.files)), false),
       route('DELETE', webhookMessage, (_r, p) => this.webhookMessage(p, (s) => this.deleteStoredMessage(s)), false),
 
-      route('GET', '/channels/:channel', (_r, p) => this.inChannel(p.channel, () => ok(this.channels.get(p.channel)))),
+      route('GET', '/channels/:channel', (_r, p) => this.inChannel(p.channel, () => this.botLacks(p.channel, 0n) ?? ok(this.channels.get(p.channel)))),
       route('POST', '/channels/:channel/messages', (r, p) => this.postChannelMessage(r, p.channel)),
       route('GET', '/channels/:channel/messages', (r, p) => threads.listChannelMessages(this.threadWorld, p.channel, r.query)),
       route('POST', `${channelMessage}/threads`, (r, p) => threads.startThreadFromMessage(this.threadWorld, p.channel, p.message, r.body)),
@@ -2031,6 +2049,8 @@ class StandInServer implements DiscordStandIn {
 
   private postChannelMessage(request: RecordedRequest, channelId: string): RouteResult {
     if (!this.channels.has(channelId)) return unknownChannel();
+    const nonText = nonTextChannelRefusal(this.channels.get(channelId)!);
+    if (nonText) return discordError(nonText.status, nonText.code, nonText.message);
     const isReply = asObject(asObject(request.body).message_reference).message_id !== undefined;
     const needed = threads.sendPermissionFor(this.channels.get(channelId)) | (isReply ? PermissionFlagsBits.ReadMessageHistory : 0n);
     const refused = this.botLacks(channelId, needed);

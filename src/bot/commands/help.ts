@@ -13,6 +13,7 @@ export const HELP_TEXT = [
   '• **More** under an answer shows you the next sources for the same question (only you see them).',
   '• `/reindex` — moderators: re-read the articles after they change.',
   '• `/feedback [days]` — moderators: the most down-voted answers and the questions I could not answer.',
+  '• `/settings` — moderators: per channel, which messages I answer (mentions, every message, none), how many sources, threads.',
   '',
   'Each source shows the article’s title, date and file and a few lines from it, the answering sentence in bold. Only articles that answer are shown; if none does, I say so rather than guess.',
 ].join('\n');

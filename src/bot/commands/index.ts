@@ -3,8 +3,9 @@ import { askCommand } from './ask.js';
 import { feedbackCommand } from './feedback.js';
 import { helpCommand } from './help.js';
 import { reindexCommand } from './reindex.js';
+import { settingsCommand } from './settings.js';
 import { sourcesCommand } from './sources.js';
 import { timelineCommand } from './timeline.js';
 
 /** Every slash command the bot registers and answers. */
-export const COMMANDS: readonly BotCommand[] = [askCommand, timelineCommand, sourcesCommand, helpCommand, reindexCommand, feedbackCommand];
+export const COMMANDS: readonly BotCommand[] = [askCommand, timelineCommand, sourcesCommand, helpCommand, reindexCommand, feedbackCommand, settingsCommand];

@@ -14,6 +14,7 @@ import type { DateRange } from '../../search/time.js';
 import { layoutTimeline, timelineClosing, timelineLineText } from '../../timeline/format-timeline.js';
 import { buildTimeline, dateRangeFromOptions, MAX_TOPIC_CHARS, validateTopic, type Timeline } from '../../timeline/timeline.js';
 import { checkQuestion } from '../ask-flow.js';
+import { settingsOrRefuseWhereOff } from '../channel-settings-lookup.js';
 import { NO_PINGS, type BotCommand, type BotContext } from '../context.js';
 import { fitEmbeds, LIMITS, truncate } from '../discord-limits.js';
 
@@ -43,6 +44,7 @@ export const timelineCommand: BotCommand = {
     .addStringOption((o) => o.setName('to').setDescription('Only articles up to this date').setMaxLength(30)),
 
   async execute(interaction, context) {
+    if (!(await settingsOrRefuseWhereOff(interaction, context))) return;
     let range: DateRange | null;
     let topic: string;
     try {
