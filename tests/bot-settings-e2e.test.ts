@@ -23,6 +23,7 @@ import { describe, expect, it } from 'vitest';
 import { answerQuestion } from '../src/answer/answer.js';
 import { ANSWERS_OFF } from '../src/bot/channel-settings-lookup.js';
 import { HELP_TEXT } from '../src/bot/commands/help.js';
+import { threadLead } from '../src/bot/commands/ask.js';
 import { SETTINGS_REPLIES } from '../src/bot/commands/settings.js';
 import { openDatabase } from '../src/store/database.js';
 import { isChannelPost, waitFor, type BotHarness, type MessageBody } from './helpers/bot-harness.js';
@@ -208,8 +209,8 @@ describe('/settings set and what it changes', () => {
     expect(embedsOf(await replyTo(h, mention.id, sport))).toBeGreaterThan(0);
   });
 
-  it('threads: refused where the bot cannot open threads, stored and shown where it can', async () => {
-    const h = await startBot();
+  it('threads: refused where the bot cannot open threads; where it can, mentions and /ask there are answered in a new thread', async () => {
+    const h = await startBot({ standIn: { botPermissions: PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.SendMessagesInThreads } });
     expect(await settings(h, 'set', { channel: h.standIn.channelId, threads: true })).toBe(
       `I cannot answer in <#${h.standIn.channelId}>: my role lacks Create Public Threads there.`,
     );
@@ -217,6 +218,20 @@ describe('/settings set and what it changes', () => {
     const can = await startBot({ standIn: { botPermissions: PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.CreatePublicThreads | PermissionFlagsBits.SendMessagesInThreads } });
     expect(await settings(can, 'set', { channel: can.standIn.channelId, threads: true })).toContain('· in a new thread.');
     expect(stored(can.databasePath)).toMatchObject([{ threads: 1 }]);
+
+    // A mention there is answered in a new thread started from it, not in the channel.
+    const channelId = can.standIn.channelId;
+    const mention = can.mention(IRAN, { channelId });
+    await can.standIn.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${channelId}/messages/${mention.id}/threads`, 10_000);
+    const inThread = (await can.standIn.waitForRequest(isChannelPost(mention.id), 10_000)) as RecordedRequest & { body: MessageBody };
+    expect(embedsOf(inThread)).toBeGreaterThan(0);
+    expect(can.standIn.requests.some((r) => isChannelPost(channelId)(r) && (r.body as MessageBody)?.message_reference?.message_id === mention.id)).toBe(false);
+
+    // /ask there leaves one line in the channel and answers in a thread; `thread: false` answers in place.
+    const lead = await can.originalEdit(can.ask(IRAN));
+    expect(lead.body.content).toBe(threadLead(IRAN));
+    const inPlace = await can.originalEdit(can.ask(IRAN, { options: { thread: false } }));
+    expect(embedsOf(inPlace)).toBeGreaterThan(0);
   });
 });
 
