@@ -136,7 +136,9 @@ export class CorpusUpdates {
 
   private async rebuildReporting(onProgress?: (p: BuildProgress) => void): Promise<{ summary: BuildSummary } | { error: string }> {
     try {
-      return { summary: await this.rebuild(onProgress) };
+      const summary = await this.rebuild(onProgress);
+      this.options.log.info(summaryFields(summary), describeSummary(summary));
+      return { summary };
     } catch (err) {
       this.options.log.error({ err }, 'updating the index after a corpus change failed; the previous index stays in use');
       return { error: err instanceof Error ? err.message : String(err) };
@@ -153,9 +155,7 @@ export class CorpusUpdates {
     log.info({ files: others ?? 'unknown' }, 'corpus folder changed: updating the index');
     try {
       const summary = await this.rebuild();
-      const { added, changed, removed, skipped } = summary;
-      const fields = { added, changed, removed, skipped: skipped.map((s) => `${s.source} (${s.reason})`), passages: summary.chunks };
-      log.info(fields, summary.rebuilt ? `index updated after a corpus change: ${describeSummary(summary)}` : 'corpus change needed no index update');
+      log.info(summaryFields(summary), summary.rebuilt ? `index updated after a corpus change: ${describeSummary(summary)}` : 'corpus change needed no index update');
     } catch (err) {
       log.error({ err }, 'updating the index after a corpus change failed; the previous index stays in use');
     }
@@ -187,4 +187,10 @@ export class CorpusUpdates {
       return null;
     }
   }
+}
+
+/** What changed, for the log: the build summary's file lists. */
+function summaryFields(summary: BuildSummary) {
+  const { added, changed, removed, unchanged, skipped, chunks } = summary;
+  return { added, changed, removed, unchanged, skipped: skipped.map((s) => `${s.source} (${s.reason})`), passages: chunks };
 }

@@ -11,8 +11,10 @@ import {
   type Message,
 } from 'discord.js';
 import type { Logger } from 'pino';
+import { CorpusUpdates } from '../app/corpus-updates.js';
 import type { Runtime } from '../app/runtime.js';
 import { FeedbackStore } from '../feedback/feedback-store.js';
+import { DISCORD_ATTACHMENT_ORIGINS } from './attachment-download.js';
 import { COMMANDS } from './commands/index.js';
 import { handleTimelineButton, isTimelineCustomId } from './commands/timeline.js';
 import type { BotConfig } from './config.js';
@@ -31,6 +33,8 @@ export interface BotOptions {
   logger: Logger;
   /** Discord REST base URL; tests point it at their local stand-in. */
   restApi?: string;
+  /** Where attachments may be downloaded from; default Discord's CDN (tests: the stand-in's origin). */
+  attachmentOrigins?: readonly string[];
 }
 
 export interface Bot {
@@ -63,6 +67,14 @@ export function createBot(options: BotOptions): Bot {
       onProblem: (problem) => logger[problem.transient ? 'warn' : 'error']({ code: problem.code }, `${problem.message} Feedback is not recorded meanwhile.`),
       onRecovered: () => logger.info({ file: config.databasePath }, 'the feedback database works again'),
     }),
+    corpus: new CorpusUpdates({
+      index: runtime.index,
+      corpusDir: config.core.corpusDir,
+      maxUploadBytes: config.uploads.maxUploadBytes,
+      maxArticleBytes: config.core.maxArticleBytes,
+      log: logger,
+    }),
+    attachmentOrigins: options.attachmentOrigins ?? DISCORD_ATTACHMENT_ORIGINS,
   };
   const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
   // Privileged: only needed to read messages that do not mention the bot.
@@ -87,6 +99,12 @@ export function createBot(options: BotOptions): Bot {
   });
 
   client.on(Events.InteractionCreate, async (interaction) => {
+    if (interaction.isAutocomplete()) {
+      const command = commands.get(interaction.commandName);
+      // Suggestions that fail are only missing suggestions: Discord shows none, and the command still validates.
+      await command?.autocomplete?.(interaction, context).catch((err) => logger.warn({ err, command: interaction.commandName }, 'autocomplete failed'));
+      return;
+    }
     if (interaction.isButton()) {
       // Buttons of older versions of the bot (or forged ids) still get an answer, not "interaction failed".
       const { customId } = interaction;
@@ -142,6 +160,7 @@ export function createBot(options: BotOptions): Bot {
       let closeCode: number | null = null;
       const onDisconnect = (event: { code: number }) => (closeCode = event.code);
       client.on(Events.ShardDisconnect, onDisconnect);
+      if (config.uploads.watchCorpus) context.corpus.watch();
       try {
         await client.login(config.token);
       } catch (err) {
@@ -151,6 +170,7 @@ export function createBot(options: BotOptions): Bot {
       }
     },
     async stop() {
+      context.corpus.stopWatching();
       await client.destroy();
       context.feedback.close();
     },

@@ -139,7 +139,9 @@ export async function prepareUpload(upload: Upload, options: Omit<AddArticleOpti
     if (HTML_DOCUMENT.test(text)) return refuse(`holds a web page but is named ${type}; rename it to .html.`);
     const meta = deriveMetadata(text, name);
     if (!/\p{L}/u.test(meta.body)) return refuse('holds no article text.');
-    article = { title: meta.titleFound ? meta.title : null, date: meta.date, url: meta.url, body: meta.body };
+    // A Markdown headline is read as a title with its "#" marks; they are markup, not words of the title.
+    const title = meta.titleFound ? meta.title.replace(/^#{1,6}\s+/, '') : null;
+    article = { title, date: meta.date, url: meta.url, body: meta.body };
   }
 
   const title = options.title ?? article.title;

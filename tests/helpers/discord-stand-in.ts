@@ -72,6 +72,7 @@ import {
 import { RateLimits } from './discord-rate-limits.js';
 import { requestSchema, schemaViolations } from './discord-schema.js';
 import { clickRefusal, validateComponents } from './stand-in-components.js';
+import { AttachmentHost, autocompleteData, validateAutocompleteResult, type AutocompleteInput } from './stand-in-attachments.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public types
@@ -261,6 +262,8 @@ export interface DiscordStandIn {
   readonly identifies: readonly GatewayIdentifyData[];
   /** Every payload a client sent over the gateway (heartbeats, identify, resume...). */
   readonly gatewayReceived: readonly ReceivedGatewayPayload[];
+  /** Discord's CDN for attachments (stand-in-attachments.ts), on 127.0.0.1. */
+  readonly attachments: AttachmentHost;
 
   /** Resolves with the first request (from `fromIndex` on, already recorded or future) that matches. */
   waitForRequest(
@@ -278,6 +281,8 @@ export interface DiscordStandIn {
   sendSlashCommand(input: SlashCommandInput): SentInteraction;
   /** A click on a component of a stored message; throws when Discord could not deliver it (no such component…). */
   sendComponentClick(input: ComponentClickInput): SentComponentInteraction;
+  /** A member typing in an autocomplete option (interaction type 4); the bot must answer with choices (type 8). */
+  sendAutocomplete(input: AutocompleteInput & Pick<SlashCommandInput, 'user' | 'roles' | 'permissions'>): Pick<SentInteraction, 'id' | 'token'>;
   /** The INTERACTION_CREATE payload of a click, unchecked and not sent: tests forge clicks from it. */
   componentClickPayload(input: ComponentClickInput): APIMessageComponentGuildInteraction;
   sendMessage(input: MessageInput): GatewayMessageCreateDispatchData;
@@ -841,6 +846,7 @@ class StandInServer implements DiscordStandIn {
   readonly gatewayReceived: ReceivedGatewayPayload[] = [];
 
   private readonly options: Required<Omit<DiscordStandInOptions, 'token'>> & { token?: string };
+  readonly attachments = new AttachmentHost();
   private readonly http = createServer((req, res) => void this.onHttpRequest(req, res));
   private readonly wss = new WebSocketServer({ server: this.http });
   private readonly sockets = new Set<WebSocket>();
@@ -899,6 +905,7 @@ class StandInServer implements DiscordStandIn {
   }
 
   async listen(): Promise<void> {
+    await this.attachments.listen();
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(0, '127.0.0.1', () => resolve());
@@ -922,6 +929,7 @@ class StandInServer implements DiscordStandIn {
     // discord.js's HTTP agent keeps connections alive; drop them or `close` waits for their idle timeout.
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await this.attachments.close();
   }
 
   // ----- waiting ------------------------------------------------------------------------------------------------
@@ -1342,6 +1350,7 @@ class StandInServer implements DiscordStandIn {
     if (Array.isArray(options)) return options;
     return Object.entries(options).map(([name, value]): APIApplicationCommandInteractionDataOption => {
       const declared = command?.options?.find((o) => o.name === name)?.type;
+      if (declared === ApplicationCommandOptionType.Attachment) return { name, type: declared, value: String(value) };
       if (typeof value === 'boolean') return { name, type: ApplicationCommandOptionType.Boolean, value };
       if (typeof value === 'number') {
         const integer =
@@ -1401,6 +1410,13 @@ class StandInServer implements DiscordStandIn {
     const { id, token } = payload;
     const dispatchedAt = this.interactions.get(id)?.dispatchedAt ?? Date.now();
     return { id, token, applicationId: this.applicationId, commandId, dispatchedAt, payload };
+  }
+
+  sendAutocomplete(input: AutocompleteInput & Pick<SlashCommandInput, 'user' | 'roles' | 'permissions'>): Pick<SentInteraction, 'id' | 'token'> {
+    const data = autocompleteData(this.findCommand(input.name), input);
+    const payload = { ...this.interactionEnvelope(input, 'sendAutocomplete'), type: InteractionType.ApplicationCommandAutocomplete, data };
+    this.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+    return { id: payload.id, token: payload.token };
   }
 
   componentClickPayload(input: ComponentClickInput): APIMessageComponentGuildInteraction {
@@ -1850,6 +1866,9 @@ class StandInServer implements DiscordStandIn {
       errors.add(['type'], 'BASE_TYPE_CHOICES', `Value must be one of {${allowed.join(', ')}}.`);
       return invalidForm(errors);
     }
+    const choiceErrors = new FormErrors();
+    validateAutocompleteResult(choiceErrors, interaction.type, body.data);
+    if (!choiceErrors.isEmpty) return invalidForm(choiceErrors);
 
     let message: APIMessage | null = null;
     let after: (() => void) | undefined;
