@@ -68,7 +68,7 @@ export async function downloadAttachment(attachment: AttachmentRef, limits: Down
   } catch (err) {
     // Stopping the stream past the limit can surface here as the abort it is.
     if (length > limits.maxBytes) return tooBig(`at least ${formatBytes(length)}`);
-    if (timeout.aborted) return { reason: `${name} took longer than ${Math.round(timeoutMs / 1000)} s to download from Discord; try again.` };
+    if (timeout.aborted) return { reason: `${name} took longer than ${Number((timeoutMs / 1000).toFixed(1))} s to download from Discord; try again.` };
     return { reason: `${name} could not be downloaded from Discord (${err instanceof Error ? err.message : String(err)}).` };
   }
 }

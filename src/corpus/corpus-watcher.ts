@@ -16,8 +16,8 @@ export interface CorpusWatcher {
 /**
  * Watches the corpus folder (not recursive: the loader reads no sub-folders) with Node's fs.watch, which sits on
  * inotify, FSEvents or ReadDirectoryChangesW. The events only say *that* something happened to a name; what
- * changed is decided by the rebuild, which compares each article's content hash with the index. Hidden files and
- * other types are ignored, among them the .tmp files articles are written through.
+ * changed is decided by the rebuild, which compares each article's content hash with the index. Names the loader
+ * does not read are ignored, among them the .tmp files articles are written through.
  */
 export function watchCorpusFolder(dir: string, options: CorpusWatcherOptions): CorpusWatcher {
   let pending = new Set<string>();
@@ -33,7 +33,7 @@ export function watchCorpusFolder(dir: string, options: CorpusWatcherOptions): C
   // persistent: false: the watcher alone never keeps the process running.
   const watcher: FSWatcher = watch(dir, { persistent: false }, (_event, filename) => {
     if (filename === null) unnamed = true;
-    else if (filename.startsWith('.') || !isArticleFileName(filename)) return;
+    else if (!isArticleFileName(filename)) return;
     else pending.add(filename);
     if (timer) clearTimeout(timer);
     timer = setTimeout(flush, options.debounceMs);

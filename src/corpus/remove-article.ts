@@ -5,7 +5,7 @@ import { isArticleFileName } from './loader.js';
 
 /** The article files in the corpus folder, by name, sorted (what /remove offers and accepts). */
 export async function listArticleFiles(corpusDir: string): Promise<string[]> {
-  return (await readdir(corpusDir)).filter((name) => isArticleFileName(name) && !name.startsWith('.')).sort();
+  return (await readdir(corpusDir)).filter(isArticleFileName).sort();
 }
 
 /**
