@@ -150,6 +150,15 @@ describe('CorpusUpdates: watching the folder', () => {
     expect(Object.keys(onDisk.manifest.documents)).toEqual(await readdir(t.core.corpusDir).then((f) => f.filter((n) => n.endsWith('.txt')).sort()));
   });
 
+  it('a corpus folder that cannot be watched is logged, not fatal', () => {
+    const entries: Entry[] = [];
+    const at = (level: string) => (fields: object, msg: string) => void entries.push({ level, ...fields, msg });
+    const log: UpdateLog = { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') };
+    const missing = new CorpusUpdates({ index: t.index, corpusDir: path.join(t.core.root, 'no-such-folder'), maxUploadBytes: 1, log });
+    expect(() => missing.watch()).not.toThrow();
+    expect(entries.map((e) => [e.level, e.msg])).toEqual([['error', 'watching the corpus folder failed; use /reindex after changing it']]);
+  });
+
   it('a file listed but gone when read is reported as removed, not as a broken link', async () => {
     const result = await readArticleFile(path.join(t.core.corpusDir, 'gone.txt'), t.core.corpusDir, 1024);
     expect(result).toEqual({ reason: 'removed while the corpus was being read' });

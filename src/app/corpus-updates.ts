@@ -105,11 +105,18 @@ export class CorpusUpdates {
   /** Starts watching the corpus folder; changes made by other means update the index. */
   watch(): void {
     if (this.watcher) return;
-    this.watcher = watchCorpusFolder(this.options.corpusDir, {
-      debounceMs: this.options.watchDebounceMs ?? DEFAULT_WATCH_DEBOUNCE_MS,
-      onChanges: (names) => void this.onWatchedChanges(names),
-      onError: (err) => this.options.log.error({ err }, 'watching the corpus folder failed; use /reindex after changing it'),
-    });
+    const failed = (err: unknown) => this.options.log.error({ err }, 'watching the corpus folder failed; use /reindex after changing it');
+    try {
+      this.watcher = watchCorpusFolder(this.options.corpusDir, {
+        debounceMs: this.options.watchDebounceMs ?? DEFAULT_WATCH_DEBOUNCE_MS,
+        onChanges: (names) => void this.onWatchedChanges(names),
+        onError: failed,
+      });
+    } catch (err) {
+      // A missing or unreadable folder: the bot still answers from the index it has.
+      failed(err);
+      return;
+    }
     this.options.log.info({ folder: this.options.corpusDir }, 'watching the corpus folder for changes');
   }
 
