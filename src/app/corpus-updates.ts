@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { addArticles, type AddedArticle, type RefusedUpload, type Upload } from '../corpus/add-article.js';
 import { watchCorpusFolder, type CorpusWatcher } from '../corpus/corpus-watcher.js';
-import { removeArticle } from '../corpus/remove-article.js';
+import { assertRemovable, removeArticle } from '../corpus/remove-article.js';
 import type { BuildProgress, BuildSummary } from '../index/build.js';
 import type { IndexService } from '../index/index-service.js';
 import { describeSummary } from '../index/summary.js';
@@ -76,6 +76,8 @@ export class CorpusUpdates {
 
   /** Removes one article by its file name as listed, then updates the index. Throws ArticleInputError. */
   async remove(name: string, request: { onProgress?: (p: BuildProgress) => void } = {}): Promise<RemoveOutcome> {
+    // Checked before the index is read: a bad name needs no model or index loaded (the command line starts cold).
+    await assertRemovable(this.options.corpusDir, name);
     const title = (await this.options.index.current()).manifest.documents[name]?.title ?? null;
     const file = await removeArticle(this.options.corpusDir, name);
     if (this.watcher) this.ownChanges.set(file, null);

@@ -14,19 +14,23 @@ export async function listArticleFiles(corpusDir: string): Promise<string[]> {
  * is removed itself, never what it points to. Throws ArticleInputError with one sentence when it cannot.
  */
 export async function removeArticle(corpusDir: string, name: string): Promise<string> {
+  await assertRemovable(corpusDir, name);
+  try {
+    await unlink(path.join(corpusDir, name));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ArticleInputError(`There is no article ${shown(name)} in the corpus.`);
+    throw err;
+  }
+  return name;
+}
+
+/** Throws ArticleInputError (one sentence) unless `name` is an article file the corpus folder lists. */
+export async function assertRemovable(corpusDir: string, name: string): Promise<void> {
   if (/[/\\]/.test(name)) throw new ArticleInputError(`${shown(name)} is a path; give the article's file name as /sources lists it.`);
   if (/\p{Cc}/u.test(name)) throw new ArticleInputError(`${shown(name)} has control characters in it; no article is named that.`);
   if (!isArticleFileName(name)) throw new ArticleInputError(`${shown(name)} is not an article file (.txt or .md).`);
   if (!(await listArticleFiles(corpusDir)).includes(name)) {
     throw new ArticleInputError(`There is no article ${shown(name)} in the corpus.`);
   }
-  const full = path.join(corpusDir, name);
-  if ((await lstat(full)).isDirectory()) throw new ArticleInputError(`${shown(name)} is a folder, not an article.`);
-  try {
-    await unlink(full);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ArticleInputError(`There is no article ${shown(name)} in the corpus.`);
-    throw err;
-  }
-  return name;
+  if ((await lstat(path.join(corpusDir, name))).isDirectory()) throw new ArticleInputError(`${shown(name)} is a folder, not an article.`);
 }
