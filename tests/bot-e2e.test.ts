@@ -90,7 +90,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('bot end to end against the Discord stand-in', () => {
-  it('registers ask, timeline, sources, help, reindex, feedback and settings on the guild, with the documented options', async () => {
+  it('registers ask, timeline, sources, help, reindex, add, remove, feedback and settings on the guild, with the documented options', async () => {
     const h = await start();
     const put = h.registration;
     expect(put.path).toBe(`/applications/${h.standIn.applicationId}/guilds/${h.standIn.guildId}/commands`);
@@ -102,7 +102,7 @@ describe('bot end to end against the Discord stand-in', () => {
       default_member_permissions?: string | null;
       contexts?: number[];
     }>;
-    expect(commands.map((c) => c.name).sort()).toEqual(['ask', 'feedback', 'help', 'reindex', 'settings', 'sources', 'timeline']);
+    expect(commands.map((c) => c.name).sort()).toEqual(['add', 'ask', 'feedback', 'help', 'reindex', 'remove', 'settings', 'sources', 'timeline']);
     const byName = Object.fromEntries(commands.map((c) => [c.name, c]));
 
     const [question, results] = byName.ask.options ?? [];
@@ -118,7 +118,7 @@ describe('bot end to end against the Discord stand-in', () => {
     expect(byName.feedback.contexts).toEqual([0]);
     expect(byName.feedback.options).toEqual([expect.objectContaining({ name: 'days', type: 4, min_value: 1, max_value: 3650 })]);
     for (const name of ['ask', 'timeline', 'sources', 'help']) expect(byName[name].default_member_permissions ?? null).toBeNull();
-    expect(h.log.entries().some((e) => e.msg === 'slash commands registered' && e.count === 7 && e.scope === 'guild')).toBe(true);
+    expect(h.log.entries().some((e) => e.msg === 'slash commands registered' && e.count === 9 && e.scope === 'guild')).toBe(true);
   });
 
   it('/ask defers, then edits in the cited excerpts: the same citations as the CLI, highlight in bold', async () => {
@@ -295,7 +295,7 @@ describe('bot end to end against the Discord stand-in', () => {
       type: InteractionResponseType.ChannelMessageWithSource,
       data: { content: HELP_TEXT, flags: MessageFlags.Ephemeral },
     });
-    for (const command of ['/ask', '/sources', '/reindex', '/feedback']) expect(HELP_TEXT).toContain(command);
+    for (const command of ['/ask', '/sources', '/reindex', '/add', '/remove', '/feedback']) expect(HELP_TEXT).toContain(command);
   });
 
   it('/reindex: refused for a plain member (no rebuild); allowed for a moderator role or Manage Server', async () => {

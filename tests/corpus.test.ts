@@ -50,7 +50,7 @@ describe('seed corpus metadata', async () => {
 describe('metadata edge cases', () => {
   it('prefers YAML front matter', () => {
     const meta = deriveMetadata('---\ntitle: "A headline"\ndate: 2024-02-03\nurl: https://example.org/a\n---\nBody text here.', 'a.md');
-    expect(meta).toEqual({ title: 'A headline', date: '2024-02-03', url: 'https://example.org/a', body: 'Body text here.' });
+    expect(meta).toEqual({ title: 'A headline', date: '2024-02-03', url: 'https://example.org/a', body: 'Body text here.', titleFound: true });
   });
 
   it('accepts only real calendar dates', () => {

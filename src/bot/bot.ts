@@ -11,8 +11,10 @@ import {
   type Message,
 } from 'discord.js';
 import type { Logger } from 'pino';
+import { CorpusUpdates } from '../app/corpus-updates.js';
 import type { Runtime } from '../app/runtime.js';
 import { FeedbackStore } from '../feedback/feedback-store.js';
+import { DISCORD_ATTACHMENT_ORIGINS } from './attachment-download.js';
 import { COMMANDS } from './commands/index.js';
 import { handleTimelineButton, isTimelineCustomId } from './commands/timeline.js';
 import type { BotConfig } from './config.js';
@@ -33,6 +35,8 @@ export interface BotOptions {
   logger: Logger;
   /** Discord REST base URL; tests point it at their local stand-in. */
   restApi?: string;
+  /** Where attachments may be downloaded from; default Discord's CDN (tests: the stand-in's origin). */
+  attachmentOrigins?: readonly string[];
 }
 
 export interface Bot {
@@ -69,6 +73,14 @@ export function createBot(options: BotOptions): Bot {
     settings: new SettingsStore(feedback, {
       onReadProblem: (problem) => logger.warn({ code: problem.code }, `${problem.message} Channel settings fall back to their defaults meanwhile.`),
     }),
+    corpus: new CorpusUpdates({
+      index: runtime.index,
+      corpusDir: config.core.corpusDir,
+      maxUploadBytes: config.uploads.maxUploadBytes,
+      maxArticleBytes: config.core.maxArticleBytes,
+      log: logger,
+    }),
+    attachmentOrigins: options.attachmentOrigins ?? DISCORD_ATTACHMENT_ORIGINS,
   };
   const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
   // Privileged: only needed to read messages that do not mention the bot (see also addMessageContentForSettings).
@@ -93,6 +105,12 @@ export function createBot(options: BotOptions): Bot {
   });
 
   client.on(Events.InteractionCreate, async (interaction) => {
+    if (interaction.isAutocomplete()) {
+      const command = commands.get(interaction.commandName);
+      // Suggestions that fail are only missing suggestions: Discord shows none, and the command still validates.
+      await command?.autocomplete?.(interaction, context).catch((err) => logger.warn({ err, command: interaction.commandName }, 'autocomplete failed'));
+      return;
+    }
     if (interaction.isButton()) {
       // Buttons of older versions of the bot (or forged ids) still get an answer, not "interaction failed".
       const { customId } = interaction;
@@ -148,6 +166,7 @@ export function createBot(options: BotOptions): Bot {
       let closeCode: number | null = null;
       const onDisconnect = (event: { code: number }) => (closeCode = event.code);
       client.on(Events.ShardDisconnect, onDisconnect);
+      if (config.uploads.watchCorpus) context.corpus.watch();
       try {
         await addMessageContentForSettings(client, config.token, context, logger);
         await client.login(config.token);
@@ -158,6 +177,7 @@ export function createBot(options: BotOptions): Bot {
       }
     },
     async stop() {
+      context.corpus.stopWatching();
       await client.destroy();
       context.feedback.close();
     },

@@ -1,3 +1,4 @@
+import { uploadSettingsFromEnv, type UploadSettings } from '../app/upload-settings.js';
 import { ConfigError, coreSettingsFromEnv, databasePathFromEnv, databasePathProblem, wholeNumber, type CoreSettings } from '../app/settings.js';
 
 export { ConfigError };
@@ -15,6 +16,8 @@ export interface BotConfig {
   /** The feedback database file (answers, votes). */
   databasePath: string;
   core: CoreSettings;
+  /** MAX_UPLOAD_BYTES and WATCH_CORPUS. */
+  uploads: UploadSettings;
 }
 
 const SNOWFLAKE = /^\d{17,20}$/;
@@ -45,6 +48,7 @@ export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     logLevel,
     databasePath,
     core: coreSettingsFromEnv(env),
+    uploads: uploadSettingsFromEnv(env),
   };
 }
 

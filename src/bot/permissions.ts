@@ -1,11 +1,11 @@
-import { GuildMember, MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
+import { GuildMember, MessageFlags, PermissionFlagsBits, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { NO_PINGS, type BotContext } from './context.js';
 
 /**
  * Moderator = Manage Server, or one of the configured roles. Checked when the command runs: hiding /reindex
  * from other members (default_member_permissions) is only a convenience that server admins can override.
  */
-export function isModerator(interaction: ChatInputCommandInteraction, moderatorRoleIds: readonly string[]): boolean {
+export function isModerator(interaction: ChatInputCommandInteraction | AutocompleteInteraction, moderatorRoleIds: readonly string[]): boolean {
   if (!interaction.inGuild()) return false;
   if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) return true;
   const member = interaction.member;

@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
+import { lstat, open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The bytes of one article, or why it is not read (one phrase, safe to show to moderators). */
@@ -17,7 +17,9 @@ export async function readArticleFile(fullPath: string, realCorpusDir: string, m
     realPath = await realpath(fullPath);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { reason: code === 'ENOENT' ? 'a link to nothing' : `unreadable (${code ?? String(err)})` };
+    if (code !== 'ENOENT') return { reason: `unreadable (${code ?? String(err)})` };
+    // Listed a moment ago: either a dangling link, or the file was removed while the folder was being read.
+    return { reason: (await lstat(fullPath).catch(() => null)) ? 'a link to nothing' : 'removed while the corpus was being read' };
   }
   // The target's path is left out of the reason: it may name private places, and moderators see skip reasons.
   if (!isInside(realCorpusDir, realPath)) return { reason: 'a link to a file outside the corpus folder' };

@@ -7,6 +7,11 @@ import { deriveMetadata } from './metadata.js';
 
 const ARTICLE_EXTENSIONS = new Set(['.txt', '.md']);
 
+/** Whether the loader reads a file of this name as an article (.txt or .md, any case). */
+export function isArticleFileName(name: string): boolean {
+  return ARTICLE_EXTENSIONS.has(path.extname(name).toLowerCase());
+}
+
 /** A news article is tens of kilobytes; a few megabytes is already a book, and larger files are skipped. */
 export const DEFAULT_MAX_ARTICLE_BYTES = 4 * 1024 * 1024;
 /** The largest limit accepted: the whole file is held in memory and chunked at once. */
@@ -42,7 +47,7 @@ export async function loadCorpus(
     throw new Error(`Cannot read the corpus folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   // Folders named like articles are included here so that they are reported like every other skip.
-  const files = entries.filter((name) => ARTICLE_EXTENSIONS.has(path.extname(name).toLowerCase())).sort();
+  const files = entries.filter(isArticleFileName).sort();
 
   const documents: CorpusDocument[] = [];
   const skipped: SkippedFile[] = [];

@@ -6,6 +6,8 @@ export interface ArticleMetadata {
   date: string | null;
   url: string | null;
   body: string;
+  /** False when no front matter or headline named it and `title` is the first sentence or the file name. */
+  titleFound: boolean;
 }
 
 const MONTHS = [
@@ -51,7 +53,7 @@ export function deriveMetadata(raw: string, fileName: string): ArticleMetadata {
   text = header.body;
 
   const body = text.trim();
-  return { title: title ?? titleFromBody(body, fileName), date, url, body };
+  return { title: title ?? titleFromBody(body, fileName), date, url, body, titleFound: title !== null };
 }
 
 function parseFrontMatter(yamlText: string): { title: string | null; date: string | null; url: string | null } {

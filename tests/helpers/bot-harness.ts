@@ -251,12 +251,15 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
     DISCORD_GUILD_ID: standIn.guildId,
     LOG_LEVEL: 'debug',
     DATABASE_PATH: path.join(databaseDir, 'feedback.sqlite'),
+    // Suites that change the corpus run /reindex themselves; a watcher's rebuild would race theirs. Its own tests
+    // turn it on.
+    WATCH_CORPUS: 'false',
     ...options.env?.(standIn),
   };
   const config: BotConfig = { ...loadBotConfig(env), core: options.core };
   const log = memoryLog();
   const logger = createLogger(config.logLevel, log.stream);
-  let bot = createBot({ config, runtime: options.runtime, logger, restApi: standIn.apiUrl });
+  let bot = createBot({ config, runtime: options.runtime, logger, restApi: standIn.apiUrl, attachmentOrigins: [standIn.attachments.origin] });
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -289,7 +292,7 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
         standIn.sendSlashCommand({ ...input, name: 'ask', options: { question, ...(input.options as object) } }),
       async restartBot() {
         await bot.stop();
-        bot = createBot({ config, runtime: options.runtime, logger, restApi: standIn.apiUrl });
+        bot = createBot({ config, runtime: options.runtime, logger, restApi: standIn.apiUrl, attachmentOrigins: [standIn.attachments.origin] });
         harness.bot = bot;
         await connect();
       },

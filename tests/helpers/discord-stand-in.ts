@@ -73,6 +73,7 @@ import {
 import { RateLimits } from './discord-rate-limits.js';
 import { requestSchema, schemaViolations } from './discord-schema.js';
 import { clickRefusal, validateComponents } from './stand-in-components.js';
+import { AttachmentHost, autocompleteData, validateAutocompleteResult, type AutocompleteInput } from './stand-in-attachments.js';
 import { channelOfType, channelOptionValue, declaredOptions, inSubcommand, nonTextChannelRefusal, resolvedChannels } from './stand-in-channels.js';
 import * as threads from './stand-in-threads.js';
 
@@ -284,6 +285,8 @@ export interface DiscordStandIn {
   readonly identifies: readonly GatewayIdentifyData[];
   /** Every payload a client sent over the gateway (heartbeats, identify, resume...). */
   readonly gatewayReceived: readonly ReceivedGatewayPayload[];
+  /** Discord's CDN for attachments (stand-in-attachments.ts), on 127.0.0.1. */
+  readonly attachments: AttachmentHost;
 
   /** Resolves with the first request (from `fromIndex` on, already recorded or future) that matches. */
   waitForRequest(
@@ -301,6 +304,8 @@ export interface DiscordStandIn {
   sendSlashCommand(input: SlashCommandInput): SentInteraction;
   /** A click on a component of a stored message; throws when Discord could not deliver it (no such component…). */
   sendComponentClick(input: ComponentClickInput): SentComponentInteraction;
+  /** A member typing in an autocomplete option (interaction type 4); the bot must answer with choices (type 8). */
+  sendAutocomplete(input: AutocompleteInput & Pick<SlashCommandInput, 'user' | 'roles' | 'permissions'>): Pick<SentInteraction, 'id' | 'token'>;
   /** The INTERACTION_CREATE payload of a click, unchecked and not sent: tests forge clicks from it. */
   componentClickPayload(input: ComponentClickInput): APIMessageComponentGuildInteraction;
   sendMessage(input: MessageInput): GatewayMessageCreateDispatchData;
@@ -867,6 +872,7 @@ class StandInServer implements DiscordStandIn {
   readonly gatewayReceived: ReceivedGatewayPayload[] = [];
 
   private readonly options: Required<Omit<DiscordStandInOptions, 'token'>> & { token?: string };
+  readonly attachments = new AttachmentHost();
   private readonly http = createServer((req, res) => void this.onHttpRequest(req, res));
   private readonly wss = new WebSocketServer({ server: this.http });
   private readonly sockets = new Set<WebSocket>();
@@ -926,6 +932,7 @@ class StandInServer implements DiscordStandIn {
   }
 
   async listen(): Promise<void> {
+    await this.attachments.listen();
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(0, '127.0.0.1', () => resolve());
@@ -949,6 +956,7 @@ class StandInServer implements DiscordStandIn {
     // discord.js's HTTP agent keeps connections alive; drop them or `close` waits for their idle timeout.
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await this.attachments.close();
   }
 
   // ----- waiting ------------------------------------------------------------------------------------------------
@@ -1394,6 +1402,7 @@ class StandInServer implements DiscordStandIn {
       const channel = channelOptionValue(name, value, declaredList?.find((o) => o.name === name));
       if (channel) return channel;
       const declared = declaredList?.find((o) => o.name === name)?.type;
+      if (declared === ApplicationCommandOptionType.Attachment) return { name, type: declared, value: String(value) };
       if (typeof value === 'boolean') return { name, type: ApplicationCommandOptionType.Boolean, value };
       if (typeof value === 'number') {
         const integer =
@@ -1461,6 +1470,13 @@ class StandInServer implements DiscordStandIn {
     const { id, token } = payload;
     const dispatchedAt = this.interactions.get(id)?.dispatchedAt ?? Date.now();
     return { id, token, applicationId: this.applicationId, commandId, dispatchedAt, payload };
+  }
+
+  sendAutocomplete(input: AutocompleteInput & Pick<SlashCommandInput, 'user' | 'roles' | 'permissions'>): Pick<SentInteraction, 'id' | 'token'> {
+    const data = autocompleteData(this.findCommand(input.name), input);
+    const payload = { ...this.interactionEnvelope(input, 'sendAutocomplete'), type: InteractionType.ApplicationCommandAutocomplete, data };
+    this.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+    return { id: payload.id, token: payload.token };
   }
 
   componentClickPayload(input: ComponentClickInput): APIMessageComponentGuildInteraction {
@@ -1916,6 +1932,9 @@ class StandInServer implements DiscordStandIn {
       errors.add(['type'], 'BASE_TYPE_CHOICES', `Value must be one of {${allowed.join(', ')}}.`);
       return invalidForm(errors);
     }
+    const choiceErrors = new FormErrors();
+    validateAutocompleteResult(choiceErrors, interaction.type, body.data);
+    if (!choiceErrors.isEmpty) return invalidForm(choiceErrors);
 
     let message: APIMessage | null = null;
     let after: (() => void) | undefined;

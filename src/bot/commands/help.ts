@@ -12,6 +12,7 @@ export const HELP_TEXT = [
   '• 👍 / 👎 under an answer tell the moderators how it did; click the same one again to take your vote back.',
   '• **More** under an answer shows you the next sources for the same question (only you see them).',
   '• `/reindex` — moderators: re-read the articles after they change.',
+  '• `/add file:<.txt, .md or .html>` and `/remove source:<file>` — moderators: add articles to the collection, or take one out.',
   '• `/feedback [days]` — moderators: the most down-voted answers and the questions I could not answer.',
   '• `/settings` — moderators: per channel, which messages I answer (mentions, every message, none), how many sources, threads.',
   '',
