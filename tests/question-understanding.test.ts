@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { answerQuestion } from '../src/answer/answer.js';
+import { answerQuestion, queryContext } from '../src/answer/answer.js';
+import { analyseQuestion } from '../src/search/query.js';
 import { formatAnswerText, NO_ARTICLE_IN_TIME } from '../src/answer/format-text.js';
 import type { IndexSnapshot } from '../src/index/snapshot.js';
 import { PartOfSpeech } from '../src/lexical/part-of-speech.js';
@@ -121,6 +122,14 @@ describe('meaning beyond exact words', () => {
     expect(wordnet.related('zzqxv')).toEqual([]);
   });
 
+  it('reads "a-bomb" as one word, never as "bomb" (which "bombing" has): a one-letter part is not a word', () => {
+    expect(WordNet.load().related('atom bomb').map((r) => r.lemma)).toContain('a-bomb');
+    const terms = analyseQuestion('nuclear weapons', queryContext(snapshot, runtime, NOW)).terms;
+    const stems = terms.flatMap((t) => t.expansions.map((e) => e.stems.join(' ')));
+    expect(stems).toContain('abomb');
+    expect(stems).not.toContain('bomb');
+  });
+
   it('leaves out two-word lemmas that name one person or place: "president washington" is not a kind of president', () => {
     const phrases = WordNet.load().collocationsWith('president');
     expect(phrases).toContain('vice president');
@@ -181,6 +190,18 @@ describe('what the question is about in this corpus', () => {
     }
     const oil = await answerQuestion(snapshot, runtime, 'What did the Kuwaiti minister say about oil?');
     expect(oil.verdict).toBe('no-article-names-it');
+  });
+
+  it('asks the article for the adjectives that narrow a thing too: "nuclear weapons" are not any weapons', async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'lavrov on nuclear weapons');
+    expect(answer.answered).toBe(false);
+  });
+
+  it('leaves a verb no article uses out of the weighing: it is how the question asks, paraphrased by reporters', async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'Did Lavrov warn about the fighting spreading to other countries?');
+    expect(answer.words.find((w) => w.word === 'spreading')?.kind).toBeNull();
+    expect(answer.answered).toBe(true);
+    expect(fileOf(answer.citations[0].source)).toMatch(/^000/);
   });
 
   it('asks the whole article, not the passage, for the things named: a passage may leave the place to the one before', async () => {

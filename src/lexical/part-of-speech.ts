@@ -16,18 +16,32 @@ export class PartOfSpeech {
   }
 
   /**
-   * The lower-cased words the sentence uses as nouns. A hyphenated token ("palestinian-israeli") gives each of its
-   * words, and a possessive ("israel's") its bare word, as the question's terms are split that way.
+   * The lower-cased words the sentence uses as nouns (proper nouns included), as adjectives, and as verbs. A
+   * hyphenated token ("palestinian-israeli") gives each of its words, and a possessive ("israel's") its bare word,
+   * as the question's terms are split that way.
    */
-  nounsIn(text: string): Set<string> {
+  wordClasses(text: string): WordClasses {
     const doc = this.nlp.readDoc(text);
     const words = doc.tokens().out();
     const tags = doc.tokens().out(this.nlp.its.pos);
-    const nouns = new Set<string>();
+    const classes: WordClasses = { nouns: new Set(), adjectives: new Set(), verbs: new Set() };
     words.forEach((word, i) => {
-      if (tags[i] !== 'NOUN' && tags[i] !== 'PROPN') return;
-      for (const part of word.toLowerCase().replace(/['’]s$/, '').split(/[^\p{L}\p{N}]+/u)) if (part) nouns.add(part);
+      const tag = tags[i];
+      const into = tag === 'NOUN' || tag === 'PROPN' ? classes.nouns : tag === 'ADJ' ? classes.adjectives : tag === 'VERB' ? classes.verbs : null;
+      if (!into) return;
+      for (const part of word.toLowerCase().replace(/['’]s$/, '').split(/[^\p{L}\p{N}]+/u)) if (part) into.add(part);
     });
-    return nouns;
+    return classes;
   }
+
+  /** The words the sentence uses as nouns (see wordClasses). */
+  nounsIn(text: string): Set<string> {
+    return this.wordClasses(text).nouns;
+  }
+}
+
+export interface WordClasses {
+  nouns: Set<string>;
+  adjectives: Set<string>;
+  verbs: Set<string>;
 }

@@ -54,8 +54,16 @@ export function unexpressedIn(snapshot: IndexSnapshot, file: string, terms: read
   return terms.filter((term) => termEvidence(term, has).credit === 0).map((term) => term.word);
 }
 
-export function passageEvidence(snapshot: IndexSnapshot, chunk: number, query: QueryAnalysis): PassageEvidence {
-  return evidenceIn(query, containsStem(passageStems(snapshot, chunk)));
+/**
+ * `unweighed`: question words left out of the coverage. Retrieval passes the verbs that no article expresses in any
+ * way: a verb is how a question asks ("did Lavrov warn about the fighting spreading…"), reporters put it in their
+ * own words, and one that no article uses is missing from every passage alike, so it tells no passage from another
+ * and only pulls them all under rule 2's bar (whether the corpus lacks too much of the question is rule 1's to
+ * say). Nouns and their modifiers stay weighed: "nuclear" in "nuclear weapons" is part of the thing asked about.
+ */
+export function passageEvidence(snapshot: IndexSnapshot, chunk: number, query: QueryAnalysis, unweighed?: ReadonlySet<string>): PassageEvidence {
+  const weightOf = unweighed?.size ? (t: WeightedTerm) => (unweighed.has(t.word) ? 0 : t.weight) : undefined;
+  return evidenceIn(query, containsStem(passageStems(snapshot, chunk)), weightOf);
 }
 
 /**

@@ -23,3 +23,10 @@ export const FUNCTION_WORDS: readonly string[] = [
   // chat
   'please', 'thanks', 'thank', 'hi', 'hello', 'hey', 'pls', 'plz',
 ];
+
+/**
+ * Nouns for the articles themselves: in "who took the photo in the buildup article" or "any news on Hezbollah?" they
+ * say where to look, not what to find, and no article calls itself an article. Left out of a question's terms (not
+ * of the index: "a report by the UN" is still found by "report" when… asked as a topic with other words).
+ */
+export const WORDS_FOR_ARTICLES: ReadonlySet<string> = new Set(['article', 'articles', 'story', 'stories', 'news', 'headline', 'headlines']);

@@ -2,6 +2,7 @@ import type { PartOfSpeech } from '../lexical/part-of-speech.js';
 import type { WordVectors } from '../lexical/word-vectors.js';
 import type { WordNet, WordNetRelation } from '../lexical/wordnet.js';
 import type { CorpusStats } from './corpus-stats.js';
+import { WORDS_FOR_ARTICLES } from './function-words.js';
 import { keywordTerm, questionTerms, SPACE_OR_PUNCTUATION } from './keyword-index.js';
 import type { Lexicon } from './lexicon.js';
 import type { SpellingCorrector } from './spelling.js';
@@ -38,8 +39,13 @@ export interface WeightedTerm {
   weight: number;
   /** The exact stem first, then synonyms and related words. */
   expansions: Expansion[];
-  /** The question uses the word as a noun: it names a thing, a person or a place (see relevance.ts, rule 3). */
+  /**
+   * The question uses the word as a noun (a thing, a person, a place) or as an adjective, which narrows one ("nuclear
+   * weapons" are not any weapons): together they name what the question is about (see relevance.ts, rule 3).
+   */
   names: boolean;
+  /** The question uses the word as a verb: how it asks about the things it names (see evidence.ts). */
+  acts: boolean;
 }
 
 /** A question reduced to its content words, each weighted by how much it says here. */
@@ -93,8 +99,8 @@ export function analyseQuestion(question: string, context: QueryContext): QueryA
   const { stats, lexicon } = context;
   const collocations = collocationsOf(time.topic, context.wordnet);
   // Tagged in the whole question, not the topic words alone: a word's class depends on the sentence around it.
-  const nouns = context.partOfSpeech?.nounsIn(question) ?? new Set<string>();
-  const terms = questionTerms(time.topic).map((t): WeightedTerm => {
+  const { nouns, adjectives, verbs } = context.partOfSpeech?.wordClasses(question) ?? { nouns: new Set<string>(), adjectives: new Set<string>(), verbs: new Set<string>() };
+  const terms = questionTerms(time.topic).filter((t) => !WORDS_FOR_ARTICLES.has(t.word)).map((t): WeightedTerm => {
     // A word only attested as the start of a longer one ("hezbolla" in "hezbollah") is tried as a misspelling
     // first, so the answer can say what was searched for; if it is none, prefix matching still finds it.
     const corrected = stats.articleFrequency.has(t.stem) ? null : context.spelling.correct(t.word);
@@ -107,7 +113,7 @@ export function analyseQuestion(question: string, context: QueryContext): QueryA
       for (const phrase of collocations.get(t.word) ?? []) expansions.push(...related(context, phrase, stem));
       if (!corrected && nouns.has(t.word)) expansions.push(...throughCollocations(context, t.word, stem));
     }
-    return { word: t.word, stem, corrected, information, specificity: spec, weight: information * Math.max(spec, SPECIFICITY_FLOOR), expansions: dedupe(expansions), names: nouns.has(t.word) };
+    return { word: t.word, stem, corrected, information, specificity: spec, weight: information * Math.max(spec, SPECIFICITY_FLOOR), expansions: dedupe(expansions), names: nouns.has(t.word) || adjectives.has(t.word), acts: verbs.has(t.word) };
   });
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0);
   const changed = terms.some((t) => t.corrected) || time.phrases.length > 0;
@@ -139,8 +145,12 @@ function related(context: QueryContext, word: string, ownStem: string): Expansio
     const similarity = context.vectors?.similarity(word, lemma) ?? null;
     if (similarity !== null && similarity < SAME_SENSE) continue;
     const stems = words.map((w) => keywordTerm(w)).filter((s): s is string => s !== null);
-    if (stems.length === 0 || (stems.length === 1 && stems[0] === ownStem)) continue;
-    out.push({ stems, form: lemma, credit: CREDIT[relation], kind: relation === 'synonym' ? 'synonym' : 'related', relation });
+    // "a-bomb", "h-bomb", "x-ray": a one-letter part is not a word, and without it the lemma reads as another
+    // ("bomb", which "bombing civilians" has); such a lemma counts only written as one word, below.
+    const letterPart = words.some((w) => w.length === 1);
+    if (!letterPart && stems.length > 0 && !(stems.length === 1 && stems[0] === ownStem)) {
+      out.push({ stems, form: lemma, credit: CREDIT[relation], kind: relation === 'synonym' ? 'synonym' : 'related', relation });
+    }
     // "cease-fire" is also written "ceasefire": a hyphenated lemma counts in both spellings.
     if (lemma.includes('-')) {
       const joined = keywordTerm(lemma.replace(/-/g, ''));
@@ -151,9 +161,9 @@ function related(context: QueryContext, word: string, ownStem: string): Expansio
 }
 
 /**
- * For a word no article uses, one step further: the kinds of thing named by two-word lemmas that contain it.
- * "medical facilities" ↔ "hospitals": WordNet files "hospital" under "health facility" / "medical building", so both
- * "facility" reaches it this way. Taken for the words the question uses as nouns, whether or not the corpus has them:
+ * For a noun of the question, one step further: the kinds of thing named by two-word lemmas that contain it.
+ * "medical facilities" ↔ "hospitals": WordNet files "hospital" under "health facility", so "facility" reaches it
+ * this way. Taken for the words the question uses as nouns, whether or not the corpus has them:
  * rule 3 of relevance.ts asks the article to mention each such thing, and "UN bodies" are mentioned as "the UN
  * Security Council" in an article that never says "body" (kinds of things are what two-word noun lemmas name; for a
  * verb, "spreading", they gave plant names). At the credit of a broader-than-synonym link, and under the same sense

@@ -71,6 +71,9 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
     }
   }
 
+  const corpus = corpusEvidence(snapshot, query);
+  const verbs = new Set(query.terms.filter((t) => t.acts).map((t) => t.word));
+  const unweighed = new Set(corpus.matches.filter((m) => m.credit === 0 && verbs.has(m.word)).map((m) => m.word));
   const named = namedThings(query);
   const unnamedByArticle = new Map<string, string[]>();
   const unnamed = (file: string) => {
@@ -80,7 +83,7 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
   };
   const candidates = [...pooled].map((chunk): Candidate => {
     const cosine = hasVector ? dot(queryVector, vectorOf(snapshot, chunk)) : 0;
-    const evidence = passageEvidence(snapshot, chunk, query);
+    const evidence = passageEvidence(snapshot, chunk, query, unweighed);
     const coverage = evidence.coverage;
     const score = mode === 'vector' ? cosine : mode === 'bm25' ? (keywordScores.get(chunk) ?? 0) : cosine + coverage;
     return { chunk, cosine, coverage, evidence, score, undated: range !== null && dateOf(chunk) === null, unnamed: unnamed(snapshot.chunks[chunk].file) };
@@ -88,7 +91,7 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
   candidates.sort((a, b) => Number(a.undated) - Number(b.undated) || b.score - a.score || b.cosine - a.cosine || a.chunk - b.chunk);
 
   const noArticleInTime = range !== null && !Object.values(snapshot.manifest.documents).some((d) => inRange(d.date, range));
-  return { candidates, corpus: corpusEvidence(snapshot, query), noArticleInTime };
+  return { candidates, corpus, noArticleInTime };
 }
 
 /**
