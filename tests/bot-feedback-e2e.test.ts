@@ -14,6 +14,7 @@ import {
   ComponentType,
   InteractionResponseType,
   MessageFlags,
+  PermissionFlagsBits,
   type APIButtonComponentWithCustomId,
   type APIMessage,
 } from 'discord.js';
@@ -177,6 +178,20 @@ describe('forged and stale clicks', () => {
     }
     expect(votesIn(h.databasePath)).toEqual([]);
     expect(shownCounts(h, answer.message.id)).toEqual(['', '']);
+  });
+
+  it('a click from a member who cannot see the channel (forged, or access taken away since) counts nothing', async () => {
+    const h = await start();
+    const answer = await ask(h, HEZBOLLAH);
+    const withoutView = PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory;
+    const vote = await forgeClick(h, { messageId: answer.message.id, realCustomId: answer.up, customId: answer.up, permissions: withoutView });
+    expect(vote.body.data?.content).toBe(VOTE_REFUSED.cannotSee);
+    expect(vote.body.data?.flags).toBe(MessageFlags.Ephemeral);
+    expect(h.log.entries().some((e) => e.msg === 'feedback click refused: the member cannot see the channel')).toBe(true);
+    expect(votesIn(h.databasePath)).toEqual([]);
+    // The same click with the channel in view counts.
+    await forgeClick(h, { messageId: answer.message.id, realCustomId: answer.up, customId: answer.up });
+    expect(votesIn(h.databasePath)).toHaveLength(1);
   });
 });
 

@@ -1,4 +1,4 @@
-import { MessageFlags, type ButtonInteraction } from 'discord.js';
+import { MessageFlags, PermissionFlagsBits, type ButtonInteraction } from 'discord.js';
 import { NO_PINGS, type BotContext } from './context.js';
 import { parseFeedbackCustomId, withFeedbackCounts } from './feedback-buttons.js';
 
@@ -6,6 +6,7 @@ export const VOTE_REFUSED = {
   malformed: 'That button is not one of mine; nothing was recorded.',
   unknownAnswer: 'I have no record of this answer any more, so the vote was not counted.',
   otherGuild: 'This answer was given on another server, so the vote was not counted.',
+  cannotSee: 'You cannot see this channel, so the vote was not counted.',
   unavailable: 'Your vote could not be recorded right now; please try again later.',
 } as const;
 
@@ -20,6 +21,10 @@ export async function handleFeedbackClick(interaction: ButtonInteraction, contex
   if (!click) {
     logger.warn({ ...where, customId: interaction.customId.slice(0, 100) }, 'feedback click refused: malformed custom id');
     return refusePrivately(interaction, VOTE_REFUSED.malformed);
+  }
+  if (cannotSeeChannel(interaction)) {
+    logger.warn({ ...where, customId: click.answerId }, 'feedback click refused: the member cannot see the channel');
+    return refusePrivately(interaction, VOTE_REFUSED.cannotSee);
   }
   const outcome = context.feedback.vote(click.answerId, interaction.user.id, interaction.guildId, click.vote);
   const logged = { ...where, answer: click.answerId, vote: click.vote };
@@ -41,6 +46,15 @@ export async function handleFeedbackClick(interaction: ButtonInteraction, contex
       logger.warn({ ...logged, problem: outcome.problem.message }, 'feedback vote not recorded');
       return refusePrivately(interaction, VOTE_REFUSED.unavailable);
   }
+}
+
+/**
+ * Discord computes a clicker's permissions in the message's channel and sends them with the click. Someone who
+ * cannot see the channel cannot have seen the answer: the click is forged, or stale (a role taken away since the
+ * message was shown); it must not count as a reader's vote nor fetch the answer's question for them.
+ */
+export function cannotSeeChannel(interaction: ButtonInteraction): boolean {
+  return interaction.inGuild() && interaction.memberPermissions !== null && !interaction.memberPermissions.has(PermissionFlagsBits.ViewChannel);
 }
 
 /** A click that changes nothing: one private line to the clicker. */

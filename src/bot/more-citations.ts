@@ -2,13 +2,14 @@ import { MessageFlags, type ButtonInteraction } from 'discord.js';
 import { answerQuestion } from '../answer/answer.js';
 import { morePage } from './answer-message.js';
 import { NO_PINGS, type BotContext } from './context.js';
-import { refusePrivately } from './feedback-votes.js';
+import { cannotSeeChannel, refusePrivately } from './feedback-votes.js';
 import { MORE_MAX_CITATIONS, MORE_PAGE, parseMoreCustomId } from './more-button.js';
 
 export const MORE_REFUSED = {
   malformed: 'That button is not one of mine.',
   unknownAnswer: 'I have no record of this answer any more; ask the question again.',
   otherGuild: 'This answer was given on another server.',
+  cannotSee: 'You cannot see this channel.',
   unavailable: 'I cannot look this answer up right now; please try again later.',
 } as const;
 export const NOTHING_MORE = 'No other article answers this question.';
@@ -28,6 +29,10 @@ export async function handleMoreClick(interaction: ButtonInteraction, context: B
     return refusePrivately(interaction, MORE_REFUSED.malformed);
   }
   const logged = { ...where, answer: click.answerId, shown: click.shown };
+  if (cannotSeeChannel(interaction)) {
+    logger.warn(logged, 'more click refused: the member cannot see the channel');
+    return refusePrivately(interaction, MORE_REFUSED.cannotSee);
+  }
   const found = context.feedback.findAnswer(click.answerId);
   if (!found.ok) {
     logger.warn({ ...logged, problem: found.problem.message }, 'more click refused: the answer could not be looked up');

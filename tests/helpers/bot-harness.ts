@@ -325,10 +325,10 @@ export async function startBotHarness(options: BotHarnessOptions): Promise<BotHa
  */
 export async function forgeClick(
   h: BotHarness,
-  click: { messageId: string; realCustomId: string; customId: string; guildId?: string },
+  click: { messageId: string; realCustomId: string; customId: string; guildId?: string; permissions?: bigint },
 ): Promise<RecordedRequest & { body: CallbackBody }> {
   const guildId = click.guildId ?? h.standIn.guildId;
-  const payload = h.standIn.componentClickPayload({ messageId: click.messageId, customId: click.realCustomId });
+  const payload = h.standIn.componentClickPayload({ messageId: click.messageId, customId: click.realCustomId, permissions: click.permissions });
   h.standIn.dispatch(GatewayDispatchEvents.InteractionCreate, {
     ...payload,
     guild_id: guildId,

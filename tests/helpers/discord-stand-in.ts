@@ -77,6 +77,9 @@ import { AttachmentHost, autocompleteData, validateAutocompleteResult, type Auto
 import { channelOfType, channelOptionValue, declaredOptions, inSubcommand, nonTextChannelRefusal, resolvedChannels } from './stand-in-channels.js';
 import * as threads from './stand-in-threads.js';
 
+/** What a member who can see and use a channel has there, whatever their roles. */
+const MEMBER_IN_CHANNEL = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.UseApplicationCommands;
+
 // ---------------------------------------------------------------------------------------------------------------
 // Public types
 // ---------------------------------------------------------------------------------------------------------------
@@ -1419,7 +1422,10 @@ class StandInServer implements DiscordStandIn {
     const member = this.memberFor(user, input.roles);
     const channel = this.channels.get(input.channelId ?? this.channelId);
     if (!channel) throw new Error(`${caller}: unknown channel ${input.channelId}`);
-    const permissions = input.permissions ?? this.permissionsFor(member.roles);
+    // Discord sends the member's permissions in the channel, and only a member who can see a channel can use it. The
+    // stand-in's @everyone grants nothing (so what the bot may do is exactly `botPermissions`): members who interact
+    // are given what seeing and using the channel takes, on top of their roles.
+    const permissions = input.permissions ?? this.permissionsFor(member.roles) | MEMBER_IN_CHANNEL;
     const id = snowflake();
     // Real tokens are base64url of "interaction:<id>:<secret>" — URL-safe, no colons.
     const token = Buffer.from(`interaction:${id}:${randomBytes(48).toString('base64url')}`).toString('base64url');
