@@ -6,6 +6,7 @@ import { watchGeneration } from '../src/index/generation-watcher.js';
 import { IndexService } from '../src/index/index-service.js';
 import { WriterLockBusyError } from '../src/index/writer-lock.js';
 import { waitFor } from './helpers/bot-harness.js';
+import { eventually } from './helpers/bot-processes.js';
 import { hashingEmbedder } from './helpers/hashing-embedder.js';
 import { startHolder, type Holder } from './helpers/holder-process.js';
 import { tempCorpus } from './helpers/seed-runtime.js';
@@ -63,11 +64,7 @@ describe('a generation written by another process', () => {
     stops.push(reader.follow());
     await addArticle();
     await writer.rebuild();
-    let picked = false;
-    await waitFor(() => {
-      void files(reader).then((f) => (picked = f.has('020_harbour.md')));
-      return picked;
-    }, 20_000, 'the reader serving the new generation');
+    await eventually(async () => (await files(reader)).has('020_harbour.md'), 20_000, 'the reader serving the new generation');
   });
 
   it('keeps a generation another live process leases; after kill -9 of that process it is removed', { timeout: 30_000 }, async () => {
