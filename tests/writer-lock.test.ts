@@ -44,12 +44,15 @@ describe('the index writer lock', () => {
     await expect(readFile(lockFile(dir))).rejects.toThrow(/ENOENT/);
   });
 
-  it('is released when its holder exits normally', { timeout: 30_000 }, async () => {
-    const dir = await tempDir();
-    const holder = await startHolder('lock', dir);
-    holders.push(holder);
-    await holder.exit();
-    await expect(readFile(lockFile(dir))).rejects.toThrow(/ENOENT/);
+  it('is released when its holder exits normally or crashes with an uncaught exception', { timeout: 30_000 }, async () => {
+    for (const how of ['normally', 'crash'] as const) {
+      const dir = await tempDir();
+      const holder = await startHolder('lock', dir);
+      holders.push(holder);
+      await holder.exit(how);
+      expect(holder.child.exitCode, how).toBe(how === 'crash' ? 1 : 0);
+      await expect(readFile(lockFile(dir)), how).rejects.toThrow(/ENOENT/);
+    }
   });
 
   it('is released when the work under it throws, and one process cannot take it twice', async () => {

@@ -7,13 +7,14 @@ export interface Holder {
   pid: number;
   /** kill -9: nothing of the process's own clean-up runs. */
   kill(): Promise<void>;
-  /** A normal exit (process.exit), which runs its exit hooks. */
-  exit(): Promise<void>;
+  /** A normal exit (process.exit), or with `crash` an uncaught exception; either runs its exit hooks. */
+  exit(how?: 'normally' | 'crash'): Promise<void>;
 }
 
 /** Starts tests/helpers/index-dir-holder.ts and resolves once it holds the lock or lease. */
 export async function startHolder(...args: string[]): Promise<Holder> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/index-dir-holder.ts', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // stderr ignored: a crash on purpose prints its stack there.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/index-dir-holder.ts', ...args], { stdio: ['pipe', 'pipe', 'ignore'] });
   const exited = once(child, 'exit');
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const first = await lines.next();
@@ -25,8 +26,8 @@ export async function startHolder(...args: string[]): Promise<Holder> {
       child.kill('SIGKILL');
       await exited;
     },
-    async exit() {
-      child.stdin!.write('\n');
+    async exit(how = 'normally') {
+      child.stdin!.write(`${how}\n`);
       await exited;
     },
   };
