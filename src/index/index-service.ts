@@ -43,7 +43,7 @@ export class RebuildInProgressError extends Error {
  */
 export class IndexService {
   private snapshot: IndexSnapshot | null = null;
-  /** The lease on the served snapshot's generation folder (null for an in-process build's result before it). */
+  /** The lease on the served snapshot's generation folder; null while nothing is served. */
   private lease: LeasedSnapshot['lease'] | null = null;
   private refreshing: Promise<boolean> | null = null;
   /** A CURRENT that could not be loaded: not retried until CURRENT changes again. */
@@ -197,13 +197,17 @@ export class IndexService {
     if (!pointer || pointer === this.lease?.generation || pointer === this.refused) return false;
     let loaded: LeasedSnapshot;
     try {
-      loaded = await this.ready(await loadCurrentGeneration(indexDir, embedder));
+      loaded = await loadCurrentGeneration(indexDir, embedder);
     } catch (err) {
       if (!(err instanceof IndexUnusableError)) throw err;
       this.refused = pointer;
       log?.(`${err.message} Still answering from the index loaded before.`);
       return false;
     }
+    await this.ready(loaded).catch(async (err: unknown) => {
+      await releaseGeneration(indexDir, loaded.lease);
+      throw err;
+    });
     // A rebuild here may have swapped in a newer generation while this one loaded: never go back to an older one.
     if (this.rebuilding || (await readPointer(indexDir)) !== loaded.lease.generation) {
       await releaseGeneration(indexDir, loaded.lease);
