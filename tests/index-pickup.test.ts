@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CorpusUpdates } from '../src/app/corpus-updates.js';
 import { buildIndex } from '../src/index/build.js';
 import { watchGeneration } from '../src/index/generation-watcher.js';
 import { IndexService } from '../src/index/index-service.js';
@@ -123,6 +124,40 @@ describe('one writer per index folder', () => {
     const snapshot = await waiting;
     expect(snapshot.manifest.counts.documents).toBe(5);
     expect(embedder.calls).toBe(0); // loaded, not built a second time
+  });
+});
+
+describe('a rebuild after another process wrote a newer generation', () => {
+  it('starts from that generation: nothing it already holds is built again', async () => {
+    const writer = service();
+    const embedder = hashingEmbedder();
+    const late = service(undefined, embedder);
+    await writer.current();
+    await late.current();
+    await addArticle();
+    await writer.rebuild();
+    const callsBefore = embedder.calls;
+    // `late` has not picked the new generation up; its own rebuild (a /reindex, its corpus watcher) does, first.
+    const summary = await late.rebuild();
+    expect(summary.rebuilt).toBe(false);
+    expect(embedder.calls).toBe(callsBefore);
+    expect((await files(late)).has('020_harbour.md')).toBe(true);
+  });
+
+  it('from the corpus watcher waits for another process that holds the writer lock instead of failing', { timeout: 30_000 }, async () => {
+    const s = service();
+    await s.current();
+    const holder = await startHolder('lock', indexDir);
+    holders.push(holder);
+    await addArticle();
+    const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+    const updates = new CorpusUpdates({ index: s, corpusDir, maxUploadBytes: 1 << 20, log: quiet });
+    let settled = false;
+    const rebuilt = updates.rebuild().finally(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(settled).toBe(false);
+    await holder.exit();
+    expect((await rebuilt).added).toEqual(['020_harbour.md']);
   });
 });
 

@@ -91,7 +91,7 @@ export class IndexService {
     } catch (err) {
       if (!(err instanceof WriterLockBusyError)) throw err;
       this.options.log?.(`${err.message} Waiting for it, then loading what it wrote.`);
-      await waitForWriter(this.options.indexDir);
+      await this.waitForOtherWriter();
       await this.offer(await this.ready(await this.loadFromDisk()));
       if (!this.snapshot) await this.rebuild(onProgress);
     }
@@ -136,6 +136,9 @@ export class IndexService {
         if (!this.snapshot && !this.diskChecked) await this.offer(await this.ready(await this.loadFromDisk()));
         // One writer per index folder across processes: a second one fails here with WriterLockBusyError.
         return await withWriterLock(this.options.indexDir, async () => {
+          // Another process may have written a newer generation (a shard's /reindex or corpus watcher, `npm run
+          // index`) that this one has not picked up yet: start from it, so the same change is not built twice.
+          if (this.snapshot) await this.pickUp(true);
           const unchanged = this.snapshot && (await this.upToDate(this.snapshot));
           if (unchanged) return { ...unchanged, seconds: (performance.now() - started) / 1000 };
           const { summary, snapshot } = await this.builder.build({
@@ -191,7 +194,8 @@ export class IndexService {
     return this.refreshing;
   }
 
-  private async pickUp(): Promise<boolean> {
+  /** `withinRebuild`: called by this process's own rebuild, under the writer lock (no other swap can race it). */
+  private async pickUp(withinRebuild = false): Promise<boolean> {
     const { indexDir, embedder, log } = this.options;
     const pointer = await readPointer(indexDir);
     if (!pointer || pointer === this.lease?.generation || pointer === this.refused) return false;
@@ -209,13 +213,18 @@ export class IndexService {
       throw err;
     });
     // A rebuild here may have swapped in a newer generation while this one loaded: never go back to an older one.
-    if (this.rebuilding || (await readPointer(indexDir)) !== loaded.lease.generation) {
+    if ((this.rebuilding && !withinRebuild) || (await readPointer(indexDir)) !== loaded.lease.generation) {
       await releaseGeneration(indexDir, loaded.lease);
       return false;
     }
     await this.serve(loaded);
     log?.(`Switched to index generation ${loaded.lease.generation}, written by another process.`);
     return true;
+  }
+
+  /** Resolves once no other process holds this index folder's writer lock (see WriterLockBusyError). */
+  waitForOtherWriter(): Promise<void> {
+    return waitForWriter(this.options.indexDir);
   }
 
   /**
