@@ -33,6 +33,8 @@ export function startBotProcess(standIn: DiscordStandIn, core: CoreSettings & { 
       LOG_LEVEL: 'info',
       // The tests ask more often than members may.
       RATE_LIMIT_QUESTIONS: '1000',
+      // The tests change the corpus and say when to index it (/reindex, npm run index), as bot-harness does.
+      WATCH_CORPUS: 'false',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
