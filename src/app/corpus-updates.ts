@@ -7,6 +7,7 @@ import { assertRemovable, removeArticle } from '../corpus/remove-article.js';
 import type { BuildProgress, BuildSummary } from '../index/build.js';
 import type { IndexService } from '../index/index-service.js';
 import { describeSummary } from '../index/summary.js';
+import { WriterLockBusyError } from '../index/writer-lock.js';
 
 /** The log calls used here (pino's signature). */
 export interface UpdateLog {
@@ -131,9 +132,18 @@ export class CorpusUpdates {
   private run(listeners: Set<(p: BuildProgress) => void>): Promise<BuildSummary> {
     const { index } = this.options;
     const running = (async () => {
-      // A /reindex may be building: wait for it rather than fail (the index service refuses a second build).
-      while (index.isRebuilding) await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
-      return index.rebuild((p) => listeners.forEach((listener) => listener(p)));
+      for (;;) {
+        // A /reindex may be building: wait for it rather than fail (the index service refuses a second build).
+        while (index.isRebuilding) await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
+        try {
+          return await index.rebuild((p) => listeners.forEach((listener) => listener(p)));
+        } catch (err) {
+          // Another process writes the index (a shard whose watcher saw the same change, `npm run index`): wait for
+          // it; the rebuild then starts from its generation and builds only what it left out.
+          if (!(err instanceof WriterLockBusyError)) throw err;
+          await index.waitForOtherWriter();
+        }
+      }
     })();
     this.active = running;
     const clear = () => {

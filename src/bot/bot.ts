@@ -91,17 +91,23 @@ export function createBot(options: BotOptions): Bot {
     ...(options.restApi ? { rest: { api: options.restApi } } : {}),
   });
   const commands = new Map(COMMANDS.map((c) => [c.data.name, c]));
+  let stopFollowingIndex: (() => void) | null = null;
 
   client.once(Events.ClientReady, async (ready) => {
     logger.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'connected to Discord');
-    try {
-      const count = await registerCommands(ready.rest, ready.application.id, config.guildId, COMMANDS);
-      logger.info({ count, scope: config.guildId ? 'guild' : 'global' }, 'slash commands registered');
-    } catch (err) {
-      logger.error({ err }, 'could not register slash commands');
+    // Commands belong to the application, not to a shard: the process running shard 0 registers them for all.
+    if (!client.shard || client.shard.ids.includes(0)) {
+      try {
+        const count = await registerCommands(ready.rest, ready.application.id, config.guildId, COMMANDS);
+        logger.info({ count, scope: config.guildId ? 'guild' : 'global' }, 'slash commands registered');
+      } catch (err) {
+        logger.error({ err }, 'could not register slash commands');
+      }
     }
-    // Load (or build) the index now, so the first question does not wait for it.
+    // Load (or build) the index now, so the first question does not wait for it; then follow the generations
+    // other processes (shards, `npm run index`) write.
     runtime.index.current().catch((err) => logger.error({ err }, 'could not load the index'));
+    stopFollowingIndex ??= runtime.index.follow();
   });
 
   client.on(Events.InteractionCreate, async (interaction) => {
@@ -178,6 +184,8 @@ export function createBot(options: BotOptions): Bot {
     },
     async stop() {
       context.corpus.stopWatching();
+      stopFollowingIndex?.();
+      stopFollowingIndex = null;
       await client.destroy();
       context.feedback.close();
     },

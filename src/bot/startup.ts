@@ -6,8 +6,13 @@ import { ConfigError, loadBotConfig, type BotConfig } from './config.js';
 
 /** Reads and validates the bot's settings; a bad one ends the process with one line naming it, exit code 1. */
 export function configOrExit(): BotConfig {
+  return settingOrExit(() => loadBotConfig());
+}
+
+/** Runs `read`; a ConfigError ends the process with its one line, exit code 1. */
+export function settingOrExit<T>(read: () => T): T {
   try {
-    return loadBotConfig();
+    return read();
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`error: ${err.message}\n`);

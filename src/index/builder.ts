@@ -1,8 +1,9 @@
 import type { Embedder } from '../embed/embedder.js';
 import { buildIndex, type BuildProgress, type BuildSummary } from './build.js';
 import { IndexUnusableError } from './manifest.js';
+import { loadCurrentGeneration, type LeasedSnapshot } from './generation-loader.js';
 import type { IndexSnapshot } from './snapshot.js';
-import { hasIndex, loadSnapshot } from './store.js';
+import { hasIndex } from './store.js';
 
 export interface BuildRequest {
   corpusDir: string;
@@ -43,19 +44,22 @@ export function inProcessBuilder(embedder: Embedder): IndexBuilder {
   };
 }
 
-/** The current generation on disk, or null (with the reason logged) when there is none or it must not be searched. */
+/**
+ * The current generation on disk, leased by this process (so no other deletes it while it is used), or null (with
+ * the reason logged) when there is none or it must not be searched.
+ */
 export async function readUsableIndex(
   indexDir: string,
   corpusDir: string,
   expected: { modelId: string; dimension: number },
   log: (message: string) => void = () => {},
-): Promise<IndexSnapshot | null> {
+): Promise<LeasedSnapshot | null> {
   if (!hasIndex(indexDir)) {
     log(`No index in ${indexDir} yet; building it from ${corpusDir}.`);
     return null;
   }
   try {
-    return await loadSnapshot(indexDir, expected);
+    return await loadCurrentGeneration(indexDir, expected);
   } catch (err) {
     if (!(err instanceof IndexUnusableError)) throw err;
     log(`${err.message} Rebuilding it from ${corpusDir}.`);

@@ -19,7 +19,8 @@ async function main(request: ChildBuildRequest): Promise<void> {
   if (embedder.modelId !== request.model) {
     throw new Error(`the build process could not load the model ${request.model} from the cache.`);
   }
-  const previous = request.reusePrevious ? await readUsableIndex(request.indexDir, request.corpusDir, embedder, log) : null;
+  // Leased until this process exits, so the generation it reads from stays on disk meanwhile.
+  const previous = request.reusePrevious ? ((await readUsableIndex(request.indexDir, request.corpusDir, embedder, log))?.snapshot ?? null) : null;
   const { summary } = await buildIndex({
     corpusDir: request.corpusDir,
     indexDir: request.indexDir,

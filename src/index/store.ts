@@ -1,5 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,6 +6,8 @@ import hnswlib from 'hnswlib-node';
 import type { Chunk } from '../chunk/chunker.js';
 import { loadKeywordIndex, serializeKeywordIndex } from '../search/keyword-index.js';
 import { IndexUnusableError, parseManifest, serialiseManifest, type Manifest } from './manifest.js';
+import { generationInUse, leaseState } from './generation-leases.js';
+import { HOST_TAG, pidExists } from './process-identity.js';
 import { parseArrayByLine, sha256InSlices, stringifyArrayByLine } from './sliced-io.js';
 import type { IndexSnapshot } from './snapshot.js';
 
@@ -19,10 +20,10 @@ import type { IndexSnapshot } from './snapshot.js';
  * CURRENT and whose writer is no longer running was left by a crash (kill -9 mid-write) and is removed at the next
  * open; one whose writer still runs is another process's build in progress and is left alone. Names from another
  * host (a shared folder), or without a writer, are removed only when an hour old, as liveness cannot be checked.
+ * A generation that another process still serves or loads (a lease, generation-leases.ts) is never removed.
  */
 const POINTER = 'CURRENT';
 const ABANDONED_AFTER_MS = 60 * 60 * 1000;
-const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
 const WRITER = /-h([0-9a-f]{8})-p(\d+)(?:\.tmp)?$/;
 const FILES = { hnsw: 'index.hnsw', vectors: 'vectors.f32', chunks: 'chunks.json', keywords: 'keywords.json' } as const;
 
@@ -60,17 +61,26 @@ export async function saveSnapshot(dir: string, snapshot: Omit<IndexSnapshot, 'm
     await rm(pointerTmp, { force: true });
     throw err;
   }
-  if (previous && previous !== generation) await rm(path.join(dir, previous), { recursive: true, force: true });
+  if (previous && previous !== generation && !(await generationInUse(dir, previous))) {
+    await rm(path.join(dir, previous), { recursive: true, force: true });
+  }
   await removeAbandonedGenerations(dir);
   return complete;
 }
 
-/** Loads the current generation after checking every file against the manifest. Throws IndexUnusableError. */
-export async function loadSnapshot(dir: string, expected: { modelId: string; dimension: number }): Promise<IndexSnapshot> {
+/**
+ * Loads the current generation (or `generation`, which the caller has leased) after checking every file against the
+ * manifest. Throws IndexUnusableError.
+ */
+export async function loadSnapshot(
+  dir: string,
+  expected: { modelId: string; dimension: number },
+  generation: string | null = null,
+): Promise<IndexSnapshot> {
   const where = dir;
   await removeAbandonedGenerations(dir);
   if (!hasIndex(dir)) throw new IndexUnusableError(`There is no index in ${where}.`);
-  const generation = await readPointer(dir);
+  generation ??= await readPointer(dir);
   const genDir = path.join(dir, generation ?? '');
   if (!generation || !existsSync(path.join(genDir, 'manifest.json'))) {
     throw new IndexUnusableError(`The index pointer in ${where} names no complete index.`);
@@ -116,7 +126,8 @@ export async function loadSnapshot(dir: string, expected: { modelId: string; dim
   return { manifest, chunks, vectors, hnsw, keywords };
 }
 
-async function readPointer(dir: string): Promise<string | null> {
+/** The generation `CURRENT` names, or null. */
+export async function readPointer(dir: string): Promise<string | null> {
   try {
     const generation = (await readFile(path.join(dir, POINTER), 'utf8')).trim();
     return /^gen-[\w-]+$/.test(generation) ? generation : null;
@@ -133,31 +144,23 @@ function passagesMatchDocuments(chunks: readonly Chunk[], manifest: Manifest): b
     [...counted.keys()].every((file) => Object.hasOwn(manifest.documents, file));
 }
 
-/** Removes generations (and pointer temp files) that are not CURRENT and that no running writer owns. */
-async function removeAbandonedGenerations(dir: string): Promise<void> {
+/** Removes generations (and pointer temp files) that are not CURRENT, that no running writer owns and none serves. */
+export async function removeAbandonedGenerations(dir: string): Promise<void> {
   const entries = await readdir(dir).catch(() => [] as string[]);
   for (const entry of entries) {
     if (!(entry.startsWith('gen-') || (entry.startsWith(`${POINTER}.`) && entry.endsWith('.tmp')))) continue;
     // Read again for every entry: another process may have just made its new generation current.
     if (entry === (await readPointer(dir))) continue;
-    if (!(await isAbandoned(path.join(dir, entry)))) continue;
+    const leases = await leaseState(dir, entry);
+    // Leased only by processes that are gone: it was served, so it is complete, not a build in progress.
+    if (leases === 'held' || (leases === 'none' && !(await isAbandoned(path.join(dir, entry))))) continue;
     await rm(path.join(dir, entry), { recursive: true, force: true }).catch(() => {});
   }
 }
 
 async function isAbandoned(entryPath: string): Promise<boolean> {
   const writer = WRITER.exec(path.basename(entryPath));
-  if (writer && writer[1] === HOST_TAG) return !isRunning(Number(writer[2]));
+  if (writer && writer[1] === HOST_TAG) return !pidExists(Number(writer[2]));
   const info = await stat(entryPath).catch(() => null);
   return info !== null && info.mtimeMs < Date.now() - ABANDONED_AFTER_MS;
-}
-
-/** Whether a process with this id exists (a reused id keeps a leftover until that process ends: harmless). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -76,6 +76,7 @@ import { clickRefusal, validateComponents } from './stand-in-components.js';
 import { AttachmentHost, autocompleteData, validateAutocompleteResult, type AutocompleteInput } from './stand-in-attachments.js';
 import { channelOfType, channelOptionValue, declaredOptions, inSubcommand, nonTextChannelRefusal, resolvedChannels } from './stand-in-channels.js';
 import * as threads from './stand-in-threads.js';
+import { identifiedShard, shardReceives, type ShardPair } from './stand-in-shards.js';
 
 /** What a member who can see and use a channel has there, whatever their roles. */
 const MEMBER_IN_CHANNEL = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.UseApplicationCommands;
@@ -117,6 +118,8 @@ export interface DiscordStandInOptions {
   botPermissions?: bigint;
   /** Like Discord, echo the bot's own non-ephemeral messages back over the gateway (MESSAGE_CREATE/UPDATE). */
   echoBotMessages?: boolean;
+  /** `shards` in `GET /gateway/bot`: how many shards Discord recommends (stand-in-shards.ts). Default 1. */
+  recommendedShards?: number;
 }
 
 export interface RateLimitRule {
@@ -302,7 +305,7 @@ export interface DiscordStandIn {
    * The client processes those asynchronously: await discord.js's `clientReady` event before relying on caches.
    */
   waitForReady(timeoutMs?: number): Promise<GatewayIdentifyData>;
-  /** Sends a dispatch to every identified session whose intents allow it; returns how many sessions got it. */
+  /** Sends a dispatch to every identified session whose shard and intents get it; returns how many sessions did. */
   dispatch(eventName: string, data: unknown): number;
   sendSlashCommand(input: SlashCommandInput): SentInteraction;
   /** A click on a component of a stored message; throws when Discord could not deliver it (no such component…). */
@@ -799,6 +802,8 @@ interface DispatchFrame {
 
 interface GatewaySession {
   sessionId: string;
+  /** [shard_id, num_shards] from IDENTIFY: which guilds' events this session gets (stand-in-shards.ts). */
+  shard: ShardPair;
   intents: number;
   sequence: number;
   /** Every dispatch of the session, so a RESUME can replay what the client missed. */
@@ -912,6 +917,7 @@ class StandInServer implements DiscordStandIn {
       moderatorPermissions: DEFAULT_MODERATOR_PERMISSIONS,
       botPermissions: DEFAULT_BOT_PERMISSIONS,
       echoBotMessages: true,
+      recommendedShards: 1,
       // Skip explicit `undefined`s so they don't overwrite the defaults.
       ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
     };
@@ -1246,24 +1252,27 @@ class StandInServer implements DiscordStandIn {
     if (intents & PRIVILEGED_INTENTS & ~this.options.privilegedIntents) {
       return socket.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
     }
+    const shard = identifiedShard(identify.shard);
+    if (!shard) return socket.close(GatewayCloseCodes.InvalidShard, 'Invalid shard.');
+    const ownsGuild = shardReceives(shard, { guild_id: this.guildId });
 
-    const session: GatewaySession = { sessionId: randomBytes(16).toString('hex'), intents, sequence: 0, sent: [], socket };
+    const session: GatewaySession = { sessionId: randomBytes(16).toString('hex'), shard, intents, sequence: 0, sent: [], socket };
     this.sessions.set(session.sessionId, session);
     connection.session = session;
 
     const ready: GatewayReadyDispatchData = {
       v: 10,
       user: this.botUser,
-      guilds: [{ id: this.guildId, unavailable: true }],
+      guilds: ownsGuild ? [{ id: this.guildId, unavailable: true }] : [],
       session_id: session.sessionId,
       // discord.js reconnects (RESUMEs) to this URL, so it must point back here too.
       resume_gateway_url: this.gatewayUrl,
-      shard: identify.shard ?? [0, 1],
+      shard: [...shard],
       application: { id: this.applicationId, flags: this.applicationFlags(), flags_new: String(this.applicationFlags()) },
     };
     this.sendDispatch(session, GatewayDispatchEvents.Ready, ready);
     // Without the Guilds intent Discord sends no GUILD_CREATE (discord.js then gives up waiting at once).
-    if (intents & GatewayIntentBits.Guilds) {
+    if (intents & GatewayIntentBits.Guilds && ownsGuild) {
       this.sendDispatch(session, GatewayDispatchEvents.GuildCreate, this.guildCreatePayload());
     }
 
@@ -1344,6 +1353,7 @@ class StandInServer implements DiscordStandIn {
     if (eventName === GatewayDispatchEvents.InteractionCreate) this.trackInteraction(asObject(data));
     let delivered = 0;
     for (const session of this.sessions.values()) {
+      if (!shardReceives(session.shard, data)) continue;
       const payload = this.filterForIntents(session.intents, eventName, data);
       if (payload === undefined) continue;
       this.sendDispatch(session, eventName, payload);
@@ -1826,7 +1836,7 @@ class StandInServer implements DiscordStandIn {
   private gatewayBot() {
     return {
       url: this.gatewayUrl,
-      shards: 1,
+      shards: this.options.recommendedShards,
       session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
     };
   }

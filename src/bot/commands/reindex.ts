@@ -2,6 +2,7 @@ import { InteractionContextType, MessageFlags, PermissionFlagsBits, SlashCommand
 import type { BuildSummary } from '../../index/build.js';
 import { RebuildInProgressError } from '../../index/index-service.js';
 import { describeSummary } from '../../index/summary.js';
+import { WriterLockBusyError } from '../../index/writer-lock.js';
 import { NO_PINGS, type BotCommand } from '../context.js';
 import { requireModerator } from '../permissions.js';
 import { reportSummary, throttledProgress } from '../rebuild-progress.js';
@@ -35,6 +36,12 @@ export const reindexCommand: BotCommand = {
       summary = await rebuild;
     } catch (err) {
       await progress.finish();
+      if (err instanceof WriterLockBusyError) {
+        // Another shard or `npm run index` is writing this index; this process picks up its result when it lands.
+        context.logger.warn({ holder: err.holder }, 'reindex refused: another process holds the index writer lock');
+        await reportSummary(interaction, context, 'reindex', `${err.message} Wait for it to finish; its index is then used here too.`);
+        return;
+      }
       // A failed build never swapped anything in: say so in the build's own one-sentence reason.
       context.logger.error({ err }, 'reindex failed');
       const reason = err instanceof Error ? err.message : String(err);
