@@ -193,7 +193,9 @@ describe('discord stand-in with a real discord.js client', () => {
     const seen = nextInteraction(client);
     const sent = standIn.sendSlashCommand({ name: 'help' });
     const interaction = await seen;
-    expect(interaction.memberPermissions?.bitfield).toBe(0n); // @everyone has nothing in the stand-in guild
+    // @everyone has nothing in the stand-in guild: a member has what seeing and using the channel takes, no more.
+    expect(interaction.memberPermissions?.has(PermissionFlagsBits.ViewChannel)).toBe(true);
+    expect(interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)).toBe(false);
 
     await interaction.reply({ content: 'Only you can see this', ephemeral: true });
     const callback = await standIn.waitForRequest(isRequest('POST', `/interactions/${sent.id}/${sent.token}/callback`));
