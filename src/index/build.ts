@@ -3,7 +3,7 @@ import { chunkDocument, chunkPositionsByFile, DEFAULT_CHUNKING, textToEmbed, typ
 import type { CorpusDocument, SkippedFile } from '../corpus/document.js';
 import { loadCorpus } from '../corpus/loader.js';
 import type { Embedder } from '../embed/embedder.js';
-import { buildKeywordIndex } from '../search/keyword-index.js';
+import { countArticle, emptyCounts, type StatsCounts } from '../search/corpus-stats.js';
 import { groupStories } from '../search/story-grouping.js';
 import { DEFAULT_HNSW, MANIFEST_VERSION, type HnswParameters, type Manifest, type ManifestDocument } from './manifest.js';
 import { vectorOf, type IndexSnapshot } from './snapshot.js';
@@ -63,7 +63,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   options.onProgress?.({ phase: 'indexing', done: 0, total: chunks.length });
   const hnsw = await buildHnsw(vectors, embedder.dimension, chunks.length, hnswParams);
   const titles = new Map(documents.map((d) => [d.file, d.title]));
-  const keywords = buildKeywordIndex(chunks, (file) => titles.get(file) ?? '');
+  const counts = countArticles(chunks, titles);
 
   const chunksPerFile = new Map<string, number>();
   for (const c of chunks) chunksPerFile.set(c.file, (chunksPerFile.get(c.file) ?? 0) + 1);
@@ -76,7 +76,9 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   // in the build process, off the thread that answers.
   const stories = groupStories(chunks, manifestDocuments);
   options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
-  const manifest = await saveSnapshot(options.indexDir, { chunks, vectors, hnsw, keywords }, {
+  const added = chunks.map((chunk, id) => ({ id, chunk, title: titles.get(chunk.file) ?? '' }));
+  const passages = { base: null, removed: [], added, counts };
+  const snapshot = await saveSnapshot(options.indexDir, { vectors, hnsw, passages }, {
     version: MANIFEST_VERSION,
     model: embedder.modelId,
     dimension: embedder.dimension,
@@ -89,7 +91,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     buildSeconds: elapsed(),
   });
   return {
-    snapshot: { manifest, chunks, vectors, hnsw, keywords },
+    snapshot,
     summary: { ...changes, skipped, documents: documents.length, chunks: chunks.length, rebuilt: true, seconds: elapsed() },
   };
 }
@@ -132,7 +134,7 @@ async function planBuild(
 function unchangedSummary(plan: Awaited<ReturnType<typeof planBuild>>, seconds: number): BuildSummary | null {
   const { documents, skipped, changes, reusable } = plan;
   if (!reusable || changes.added.length + changes.changed.length + changes.removed.length > 0) return null;
-  return { ...changes, skipped, documents: documents.length, chunks: reusable.chunks.length, rebuilt: false, seconds };
+  return { ...changes, skipped, documents: documents.length, chunks: reusable.manifest.counts.chunks, rebuilt: false, seconds };
 }
 
 function isCompatible(manifest: Manifest, embedder: ModelIdentity, chunking: ChunkingOptions, hnsw: HnswParameters): boolean {
@@ -167,16 +169,14 @@ async function embedDocuments(
   chunking: ChunkingOptions,
   options: BuildOptions,
 ): Promise<{ chunks: Chunk[]; vectors: Float32Array }> {
-  const oldChunks = chunkPositionsByFile(reusable?.chunks ?? []);
-
   const chunks: Chunk[] = [];
   const reusedFrom: Array<number | null> = [];
   const toEmbed: Array<{ position: number; text: string }> = [];
   for (const doc of documents) {
-    const old = reusable?.manifest.documents[doc.file]?.hash === doc.hash ? oldChunks.get(doc.file) : undefined;
-    if (old) {
+    const old = reusable?.manifest.documents[doc.file]?.hash === doc.hash ? reusable.chunks.positionsOf(doc.file) : undefined;
+    if (old?.length) {
       for (const i of old) {
-        chunks.push(reusable!.chunks[i]);
+        chunks.push(reusable!.chunks.get(i));
         reusedFrom.push(i);
       }
       continue;
@@ -218,4 +218,13 @@ async function buildHnsw(vectors: Float32Array, dim: number, count: number, para
   }
   hnsw.setEf(params.efSearch);
   return hnsw;
+}
+
+/** The corpus statistics of all articles, each counted over its passages in order. */
+function countArticles(chunks: readonly Chunk[], titles: ReadonlyMap<string, string>): StatsCounts {
+  const counts = emptyCounts();
+  for (const [file, positions] of chunkPositionsByFile(chunks)) {
+    countArticle(counts, positions.map((p) => chunks[p]), titles.get(file) ?? '');
+  }
+  return counts;
 }

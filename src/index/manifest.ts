@@ -6,7 +6,8 @@ import type { ChunkingOptions } from '../chunk/chunker.js';
 // according...) are stop words in the keyword index. 5: the manifest's own checksum. 6: chunks.json and
 // keywords.json hold one element per line (loaded in slices). 7: irregular verb forms ("said") are indexed under
 // their base form's stem. 8: the story clusters, grouped by the build (so answering never computes them).
-export const MANIFEST_VERSION = 8;
+// 9: passages, the keyword index (FTS5) and corpus statistics in passages.db instead of chunks.json and keywords.json.
+export const MANIFEST_VERSION = 9;
 
 export interface HnswParameters {
   m: number;

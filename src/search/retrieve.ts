@@ -2,7 +2,7 @@ import type { IndexSnapshot } from '../index/snapshot.js';
 import { vectorOf } from '../index/snapshot.js';
 import { corpusStats } from './corpus-stats.js';
 import { corpusEvidence, passageEvidence, unexpressedIn, type PassageEvidence } from './evidence.js';
-import { searchKeywords } from './keyword-index.js';
+import { keywordQuery, type KeywordHit } from './keyword-index.js';
 import type { QueryAnalysis } from './query.js';
 import { namedThings } from './relevance.js';
 import { inRange, type DateRange } from './time.js';
@@ -54,7 +54,7 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
   const mode = options.mode ?? 'hybrid';
   const pool = options.pool ?? 30;
   const range = query.time.range;
-  const dateOf = (chunk: number) => snapshot.manifest.documents[snapshot.chunks[chunk].file]?.date ?? null;
+  const dateOf = (chunk: number) => snapshot.manifest.documents[snapshot.chunks.fileOf(chunk)!]?.date ?? null;
   const allowed = range ? allowedChunks(snapshot, range) : null;
   const eligible = (chunk: number) => allowed === null || allowed[chunk] === 1;
   const hasVector = queryVector.some((x) => x !== 0);
@@ -64,10 +64,9 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
   if (mode !== 'bm25' && hasVector) for (const chunk of vectorNeighbours(snapshot, queryVector, pool, allowed)) pooled.add(chunk);
   const keywordScores = new Map<number, number>();
   if (mode !== 'vector') {
-    for (const hit of keywordSearch(snapshot, query)) {
-      if (!eligible(hit.chunk)) continue;
+    for (const hit of keywordSearch(snapshot, query, pool, allowed ? eligible : undefined)) {
       keywordScores.set(hit.chunk, hit.score);
-      if (keywordScores.size <= pool) pooled.add(hit.chunk);
+      pooled.add(hit.chunk);
     }
   }
 
@@ -86,7 +85,7 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
     const evidence = passageEvidence(snapshot, chunk, query, unweighed);
     const coverage = evidence.coverage;
     const score = mode === 'vector' ? cosine : mode === 'bm25' ? (keywordScores.get(chunk) ?? 0) : cosine + coverage;
-    return { chunk, cosine, coverage, evidence, score, undated: range !== null && dateOf(chunk) === null, unnamed: unnamed(snapshot.chunks[chunk].file) };
+    return { chunk, cosine, coverage, evidence, score, undated: range !== null && dateOf(chunk) === null, unnamed: unnamed(snapshot.chunks.fileOf(chunk)!) };
   });
   candidates.sort((a, b) => Number(a.undated) - Number(b.undated) || b.score - a.score || b.cosine - a.cosine || a.chunk - b.chunk);
 
@@ -95,25 +94,25 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
 }
 
 /**
- * BM25 over the question's words and, for a word the corpus does not use, the ways of saying it that it does use,
- * each boosted by its credit. A word the corpus uses finds its passages itself; searching its dozens of WordNet
+ * The `pool` best passages by BM25 (SQLite FTS5) over the question's words and, for a word the corpus does not use,
+ * the ways of saying it that it does use. FTS5 weighs every term of a query alike, so an expansion is not boosted by
+ * its credit here as it was in MiniSearch; coverage gives it its credit when candidates are ranked. A word the corpus uses finds its passages itself; searching its dozens of WordNet
  * relatives too made a question 5–10× slower on 12,000 passages for no better ranking (passages found by the
  * word or by vector search still get credit for synonyms in their coverage).
  */
-function keywordSearch(snapshot: IndexSnapshot, query: QueryAnalysis) {
+function keywordSearch(snapshot: IndexSnapshot, query: QueryAnalysis, pool: number, eligible?: (chunk: number) => boolean): KeywordHit[] {
   const known = corpusStats(snapshot).articleFrequency;
-  const boost = new Map<string, number>();
   const words: string[] = [];
   for (const term of query.terms) {
     const attested = known.has(term.stem);
     for (const e of term.expansions) {
       if (e.kind !== 'exact' && e.kind !== 'spelling' && (attested || !e.stems.every((s) => known.has(s)))) continue;
       words.push(e.form);
-      for (const stem of e.stems) boost.set(stem, Math.max(boost.get(stem) ?? 0, e.credit));
     }
   }
   const own = new Set(query.terms.map((t) => t.stem));
-  return searchKeywords(snapshot.keywords, words.join(' '), (stem) => boost.get(stem) ?? 1, own);
+  const match = keywordQuery(words.join(' '), own);
+  return match ? snapshot.store.searchKeywords(match, pool, eligible) : [];
 }
 
 function vectorNeighbours(snapshot: IndexSnapshot, queryVector: Float32Array, pool: number, allowed: Uint8Array | null): number[] {
@@ -144,8 +143,6 @@ function allowedChunks(snapshot: IndexSnapshot, range: DateRange): Uint8Array {
   const okFile = new Map<string, boolean>();
   for (const [file, doc] of Object.entries(snapshot.manifest.documents)) okFile.set(file, doc.date === null || inRange(doc.date, range));
   const allowed = new Uint8Array(snapshot.chunks.length);
-  snapshot.chunks.forEach((c, i) => {
-    if (okFile.get(c.file)) allowed[i] = 1;
-  });
+  for (const [file, ok] of okFile) if (ok) for (const id of snapshot.chunks.positionsOf(file)) allowed[id] = 1;
   return allowed;
 }
