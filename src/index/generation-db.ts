@@ -26,12 +26,12 @@ const SCHEMA = `
     sentences TEXT NOT NULL
   );
   CREATE INDEX passages_by_file ON passages (file, ordinal);
-  -- Contentless: the passage text is in passages; the keyword index keeps only its postings.
-  CREATE VIRTUAL TABLE keywords USING fts5 (text, title, content = '', contentless_delete = 1, tokenize = "${FTS_TOKENIZER}");
+  -- Contentless: the passage text is in passages; the keyword index keeps only its postings. A row is deleted with
+  -- FTS5's 'delete' command and the terms it was indexed with, which keeps BM25's statistics exact.
+  CREATE VIRTUAL TABLE keywords USING fts5 (text, title, content = '', tokenize = "${FTS_TOKENIZER}");
   CREATE TABLE article_terms (stem TEXT PRIMARY KEY, articles INTEGER NOT NULL) WITHOUT ROWID;
   CREATE TABLE words (word TEXT PRIMARY KEY, uses INTEGER NOT NULL) WITHOUT ROWID;
-  -- Rowid order is first-seen order, which breaks ties between a stem's equally used forms.
-  CREATE TABLE forms (id INTEGER PRIMARY KEY, stem TEXT NOT NULL, word TEXT NOT NULL, uses INTEGER NOT NULL, UNIQUE (stem, word));
+  CREATE TABLE forms (stem TEXT NOT NULL, word TEXT NOT NULL, uses INTEGER NOT NULL, PRIMARY KEY (stem, word)) WITHOUT ROWID;
 `;
 /**
  * Titles weigh as much as text in BM25. MiniSearch weighed them half, but FTS5's bm25 differs from its BM25+ (no
@@ -48,10 +48,10 @@ export interface PassageWrite {
 
 /**
  * Writes passages and the corpus statistics into a new file, or applies a one-article change to a copy of the
- * previous generation's file: `removed` ids go, `added` passages come, `counts` are added to the statistics (an
+ * previous generation's file: `removed` passages go (as they were written: FTS5 needs their terms to delete them), `added` passages come, `counts` are added to the statistics (an
  * update passes the removed articles' counts negated).
  */
-export function writeGenerationDb(file: string, change: { create: boolean; removed: readonly number[]; added: Iterable<PassageWrite>; counts: StatsCounts }): void {
+export function writeGenerationDb(file: string, change: { create: boolean; removed: readonly PassageWrite[]; added: Iterable<PassageWrite>; counts: StatsCounts }): void {
   const db = new Database(file);
   try {
     // The file is not anyone's index until CURRENT names it, and a crash before then discards it: no journal.
@@ -61,21 +61,24 @@ export function writeGenerationDb(file: string, change: { create: boolean; remov
     const insertPassage = db.prepare('INSERT INTO passages (id, file, ordinal, start_at, end_at, text, sentences) VALUES (?, ?, ?, ?, ?, ?, ?)');
     const insertKeywords = db.prepare('INSERT INTO keywords (rowid, text, title) VALUES (?, ?, ?)');
     const deletePassage = db.prepare('DELETE FROM passages WHERE id = ?');
-    const deleteKeywords = db.prepare('DELETE FROM keywords WHERE rowid = ?');
+    const deleteKeywords = db.prepare("INSERT INTO keywords (keywords, rowid, text, title) VALUES ('delete', ?, ?, ?)");
     const addArticles = db.prepare('INSERT INTO article_terms (stem, articles) VALUES (?, ?) ON CONFLICT (stem) DO UPDATE SET articles = articles + excluded.articles');
     const addWord = db.prepare('INSERT INTO words (word, uses) VALUES (?, ?) ON CONFLICT (word) DO UPDATE SET uses = uses + excluded.uses');
     const addForm = db.prepare('INSERT INTO forms (stem, word, uses) VALUES (?, ?, ?) ON CONFLICT (stem, word) DO UPDATE SET uses = uses + excluded.uses');
     const titleTerms = new Map<string, string>();
+    const termsOfTitle = (title: string) => {
+      let terms = titleTerms.get(title);
+      if (terms === undefined) titleTerms.set(title, (terms = keywordText(title)));
+      return terms;
+    };
     db.transaction(() => {
-      for (const id of change.removed) {
+      for (const { id, chunk, title } of change.removed) {
         deletePassage.run(id);
-        deleteKeywords.run(id);
+        deleteKeywords.run(id, keywordText(chunk.text), termsOfTitle(title));
       }
       for (const { id, chunk, title } of change.added) {
         insertPassage.run(id, chunk.file, chunk.ordinal, chunk.start, chunk.end, chunk.text, JSON.stringify(chunk.sentences));
-        let terms = titleTerms.get(title);
-        if (terms === undefined) titleTerms.set(title, (terms = keywordText(title)));
-        insertKeywords.run(id, keywordText(chunk.text), terms);
+        insertKeywords.run(id, keywordText(chunk.text), termsOfTitle(title));
       }
       for (const [stem, n] of change.counts.articleFrequency) if (n !== 0) addArticles.run(stem, n);
       for (const [word, n] of change.counts.wordCounts) if (n !== 0) addWord.run(word, n);
@@ -181,7 +184,7 @@ export class GenerationDatabase {
       if (slice.due()) await slice.pause();
     }
     const forms: Array<[string, string, number]> = [];
-    for (const row of this.db.prepare('SELECT stem, word, uses FROM forms ORDER BY id').raw().iterate() as IterableIterator<[string, string, number]>) {
+    for (const row of this.db.prepare('SELECT stem, word, uses FROM forms').raw().iterate() as IterableIterator<[string, string, number]>) {
       forms.push(row);
       if (slice.due()) await slice.pause();
     }

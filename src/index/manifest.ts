@@ -39,7 +39,11 @@ export interface Manifest {
   hnsw: HnswParameters;
   /** By file name, in corpus order. */
   documents: Record<string, ManifestDocument>;
-  counts: { documents: number; chunks: number; vectors: number };
+  /**
+   * `vectors`: passages in the vector index; `deletedVectors`: labels marked deleted there by one-article updates
+   * (update.ts), which hnswlib still counts.
+   */
+  counts: { documents: number; chunks: number; vectors: number; deletedVectors: number };
   /**
    * Articles that report the same story (story-grouping.ts): groups of two or more manifest keys, each sorted by date
    * (undated last), then file. Grouped by the build because it takes over a second on 12,000 passages.
@@ -85,7 +89,7 @@ const manifestSchema: z.ZodType<Manifest> = z
     chunking: chunkingSchema,
     hnsw: hnswSchema,
     documents: z.record(z.string().min(1), documentSchema),
-    counts: z.strictObject({ documents: wholeCount, chunks: wholeCount, vectors: wholeCount }),
+    counts: z.strictObject({ documents: wholeCount, chunks: wholeCount, vectors: wholeCount, deletedVectors: wholeCount }),
     stories: z.array(z.array(z.string().min(1)).min(2)),
     files: z.record(z.string(), sha256Hex),
     builtAt: z.iso.datetime(),

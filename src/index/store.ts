@@ -35,7 +35,7 @@ const FILES = { hnsw: 'index.hnsw', vectors: 'vectors.f32', passages: GENERATION
 export interface GenerationContent {
   vectors: Float32Array;
   hnsw: HierarchicalNSW;
-  passages: { base: string | null; removed: readonly number[]; added: Iterable<PassageWrite>; counts: StatsCounts };
+  passages: { base: string | null; removed: readonly PassageWrite[]; added: Iterable<PassageWrite>; counts: StatsCounts };
 }
 
 export function hasIndex(dir: string): boolean {
@@ -122,8 +122,9 @@ export async function loadSnapshot(
   const vectors = new Float32Array(vectorBytes.buffer.slice(vectorBytes.byteOffset, vectorBytes.byteOffset + vectorBytes.byteLength));
   const hnsw = new hnswlib.HierarchicalNSW('cosine', manifest.dimension);
   await hnsw.readIndex(path.join(genDir, FILES.hnsw));
-  if (hnsw.getCurrentCount() !== manifest.counts.vectors) {
-    throw new IndexUnusableError(`The vector index in ${where} holds ${hnsw.getCurrentCount()} vectors, but its manifest says ${manifest.counts.vectors}.`);
+  const { vectors: live, deletedVectors } = manifest.counts;
+  if (hnsw.getCurrentCount() !== live + deletedVectors) {
+    throw new IndexUnusableError(`The vector index in ${where} holds ${hnsw.getCurrentCount()} vectors, but its manifest says ${live + deletedVectors}.`);
   }
   hnsw.setEf(manifest.hnsw.efSearch);
   return openGeneration(genDir, manifest, vectors, hnsw, where);

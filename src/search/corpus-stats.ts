@@ -30,8 +30,7 @@ export function prepareCorpusStats(snapshot: IndexSnapshot): Promise<CorpusStats
 
 /**
  * Counts that add up over articles, so that a one-article change adds the new article's counts and subtracts the
- * old one's instead of recounting the corpus. `forms` (stem → surface word → uses) gives `surfaceOf`; its maps keep
- * first-seen order, which breaks ties between equally used forms.
+ * old one's instead of recounting the corpus. `forms` (stem → surface word → uses) gives `surfaceOf`.
  */
 export interface StatsCounts {
   articleFrequency: Map<string, number>;
@@ -74,12 +73,15 @@ function addTo(counts: Map<string, number>, key: string, n: number): void {
   counts.set(key, (counts.get(key) ?? 0) + n);
 }
 
-/** The most used form of each stem; the first seen wins a tie. */
+/**
+ * The most used form of each stem; of equally used forms the one that sorts first, so that the answer does not
+ * depend on the order articles were added in (a one-article update and a full build agree).
+ */
 export function surfaceForms(forms: Iterable<[stem: string, word: string, count: number]>): Map<string, string> {
   const best = new Map<string, [string, number]>();
   for (const [stem, word, count] of forms) {
     const current = best.get(stem);
-    if (!current || count > current[1]) best.set(stem, [word, count]);
+    if (!current || count > current[1] || (count === current[1] && word < current[0])) best.set(stem, [word, count]);
   }
   return new Map([...best].map(([stem, [word]]) => [stem, word]));
 }
