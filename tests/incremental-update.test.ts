@@ -77,8 +77,11 @@ describe('one-article changes update the previous generation', () => {
     const changed = path.join(settings.corpusDir, seeds[1]);
     await writeFile(changed, (await readFile(changed, 'utf8')).replace(/Armenia/g, 'Georgia'));
     await rm(path.join(settings.corpusDir, seeds[4]));
+    // A lightly edited copy of an article: it joins that article's story.
+    const original = await readFile(path.join(settings.corpusDir, seeds[0]), 'utf8');
+    await writeFile(path.join(settings.corpusDir, '902_copy.txt'), original.replace(/\b(the)\b/, 'this'));
     const summary = await updating.rebuild();
-    expect(summary).toMatchObject({ added: ['005_bitcoin.md'], changed: [seeds[1]], removed: [seeds[4]], rebuilt: true });
+    expect(summary).toMatchObject({ added: ['005_bitcoin.md', '902_copy.txt'], changed: [seeds[1]], removed: [seeds[4]], rebuilt: true });
     const updated = await updating.current();
 
     // It was an update: the old passages' ids are holes, the new ones come after the previous highest id.
@@ -92,6 +95,8 @@ describe('one-article changes update the previous generation', () => {
     expect(byFile(updated)).toEqual(byFile(full));
     expect(updated.manifest.documents).toEqual(full.manifest.documents);
     expect(updated.manifest.stories).toEqual(full.manifest.stories);
+    expect(full.manifest.stories.some((story) => story.includes('902_copy.txt') && story.includes(seeds[0]))).toBe(true);
+    expect(before.manifest.stories.some((story) => story.includes(seeds[4]))).toBe(true); // a story that lost a member
     expect(updated.manifest.counts.vectors).toBe(full.manifest.counts.vectors);
     expect(updated.stats).toEqual(full.stats);
     for (const words of ['Bitcoin', 'Georgia', 'Armenia', 'Lavrov Belta', 'Hezbollah']) {

@@ -5,6 +5,7 @@ import { loadCorpus } from '../corpus/loader.js';
 import type { Embedder } from '../embed/embedder.js';
 import { countArticle, emptyCounts, type StatsCounts } from '../search/corpus-stats.js';
 import { groupStories } from '../search/story-grouping.js';
+import { regroupStories } from '../search/story-regrouping.js';
 import { DEFAULT_HNSW, MANIFEST_VERSION, type HnswParameters, type Manifest, type ManifestDocument } from './manifest.js';
 import { vectorOf, type IndexSnapshot } from './snapshot.js';
 import { embedInto, hasDirection } from './embed-passages.js';
@@ -65,18 +66,21 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   const fresh = new Set([...changes.added, ...changes.changed]);
   let content: GenerationContent;
   let chunksOf: ReadonlyMap<string, number>;
-  let allChunks: () => Chunk[];
+  let regroup: (documents: Record<string, ManifestDocument>) => string[][];
   let deletedVectors = 0;
   if (reusable && canUpdate(reusable, gone, 0)) {
     const update = await updateGeneration(reusable, documents, { gone, fresh }, embedder, chunking, options);
     const { vectors, hnsw, removed, added, counts } = update;
     content = { vectors, hnsw, passages: { base: reusable.store.file, removed, added, counts } };
     ({ chunksOf, deletedVectors } = update);
-    allChunks = () => {
-      const addedOf = chunkPositionsByFile(added.map((a) => a.chunk));
-      const passagesOf = (file: string) =>
-        fresh.has(file) ? (addedOf.get(file) ?? []).map((i) => added[i].chunk) : reusable.chunks.positionsOf(file).map((id) => reusable.chunks.get(id));
-      return documents.flatMap((d) => passagesOf(d.file));
+    regroup = (manifestDocuments) => {
+      const current = new Map<string, Chunk[]>();
+      const keep = (chunk: Chunk) => (current.get(chunk.file) ?? current.set(chunk.file, []).get(chunk.file)!).push(chunk);
+      const removedIds = new Set(removed.map((r) => r.id));
+      for (const [id, chunk] of reusable.store.allPassages()) if (!removedIds.has(id)) keep(chunk);
+      for (const { chunk } of added) keep(chunk);
+      const chunks = documents.flatMap((d) => current.get(d.file) ?? []);
+      return regroupStories(reusable.manifest.stories, { gone: new Set(gone), fresh }, chunks, manifestDocuments);
     };
   } else {
     const { chunks, vectors } = await embedDocuments(documents, reusable, embedder, chunking, options);
@@ -86,7 +90,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     const added = chunks.map((chunk, id) => ({ id, chunk, title: titles.get(chunk.file) ?? '' }));
     content = { vectors, hnsw, passages: { base: null, removed: [], added, counts: countArticles(chunks, titles) } };
     chunksOf = new Map([...chunkPositionsByFile(chunks)].map(([file, positions]) => [file, positions.length]));
-    allChunks = () => chunks;
+    regroup = (manifestDocuments) => groupStories(chunks, manifestDocuments);
   }
 
   const manifestDocuments: Record<string, ManifestDocument> = {};
@@ -95,9 +99,8 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     manifestDocuments[d.file] = { source, title, date, url, hash, chunks: chunksOf.get(d.file) ?? 0 };
   }
   const chunkCount = Object.values(manifestDocuments).reduce((sum, d) => sum + d.chunks, 0);
-  // All of them again, even after a one-article change: a changed article can join or split any story, and this runs
-  // in the build process, off the thread that answers.
-  const stories = groupStories(allChunks(), manifestDocuments);
+  // In the build process, off the thread that answers; after a one-article change, from the previous groups.
+  const stories = regroup(manifestDocuments);
   options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
   const vectorCount = content.hnsw.getCurrentCount() - deletedVectors;
   const snapshot = await saveSnapshot(options.indexDir, content, {

@@ -21,7 +21,7 @@ import type { ManifestDocument } from '../index/manifest.js';
 export const CARRIED_OVER_SHARE = 0.3;
 export const SAME_STORY_SENTENCES = 3;
 /** Shorter sentences (datelines, "Lavrov said.") share a third of their few trigrams by chance. */
-const MIN_SENTENCE_TRIGRAMS = 10;
+export const MIN_SENTENCE_TRIGRAMS = 10;
 
 /**
  * The groups of two or more articles (manifest keys) that report the same story, each sorted by date (undated
@@ -81,8 +81,13 @@ export function groupStories(chunks: readonly Chunk[], documents: Readonly<Recor
     }
     carriedTo.length = 0;
   });
+  return storyOrder(files, root, documents);
+}
+
+/** The groups of two or more files with the same root, each sorted by date (undated last) then file, in order of their first. */
+export function storyOrder(files: Iterable<string>, root: (file: string) => string, documents: Readonly<Record<string, ManifestDocument>>): string[][] {
   const groups = new Map<string, string[]>();
-  for (const file of sentences.keys()) {
+  for (const file of files) {
     const r = root(file);
     groups.set(r, [...(groups.get(r) ?? []), file]);
   }
@@ -101,7 +106,7 @@ export function groupStories(chunks: readonly Chunk[], documents: Readonly<Recor
  * about 1.8 s to build. A collision between two different trigrams is about one in 4 billion per pair and only
  * ever adds one shared trigram to one sentence.
  */
-function articleSentenceTrigrams(chunks: readonly Chunk[]): Map<string, Array<Set<number>>> {
+export function articleSentenceTrigrams(chunks: readonly Chunk[]): Map<string, Array<Set<number>>> {
   const ids = new Map<string, number>();
   const idOf = (word: string) => ids.get(word) ?? (ids.set(word, ids.size), ids.size - 1);
   const result = new Map<string, Array<Set<number>>>();
