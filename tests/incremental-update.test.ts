@@ -108,6 +108,14 @@ describe('one-article changes update the previous generation', () => {
     expect(await answersFrom(updated)).toEqual(answers);
     // And as another process loads it from disk.
     expect(await answersFrom(await loadSnapshot(settings.indexDir, runtime.embedder))).toEqual(answers);
+
+    // Removing the article added last leaves unused ids at the end of the id space: still loadable.
+    await rm(path.join(settings.corpusDir, '902_copy.txt'));
+    await updating.rebuild();
+    const shrunk = await loadSnapshot(settings.indexDir, runtime.embedder);
+    expect(shrunk.chunks.length).toBe(updated.chunks.length);
+    expect(shrunk.chunks.fileOf(shrunk.chunks.length - 1)).toBeUndefined();
+    expect(shrunk.manifest.documents['902_copy.txt']).toBeUndefined();
   }, 180_000);
 
   it('once deleted passages would pass a fifth of the ids, the next change is a full build that numbers them afresh', async () => {

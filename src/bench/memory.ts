@@ -73,7 +73,8 @@ export async function structureFootprints(indexDir: string, dimension: number): 
       file: GENERATION_DB,
       load: async (f) => {
         const store = GenerationDatabase.open(f, dir);
-        return [store, await store.readPassageIndex(), await store.readStats(0)];
+        const ids = (await stat(path.join(dir, 'vectors.f32'))).size / (4 * dimension);
+        return [store, await store.readPassageIndex(ids), await store.readStats(0)];
       },
     },
     { structure: 'vectors (Float32Array)', file: 'vectors.f32', load: async (f) => new Float32Array(new Uint8Array(await readFile(f)).buffer) },

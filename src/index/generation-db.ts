@@ -156,10 +156,14 @@ export class GenerationDatabase {
     return hits;
   }
 
-  /** Which article each passage belongs to, read in slices that give the event loop a turn. */
-  async readPassageIndex(): Promise<PassageIndex> {
+  /**
+   * Which article each passage belongs to, read in slices that give the event loop a turn. `length` is the id space
+   * (the vector file's rows): ids of removed passages at its end are holes like any other. Null when a passage's id
+   * lies outside it.
+   */
+  async readPassageIndex(length: number): Promise<PassageIndex | null> {
     const { top } = this.db.prepare<[], { top: number | null }>('SELECT max(id) AS top FROM passages').get()!;
-    const length = top === null ? 0 : top + 1;
+    if (top !== null && top >= length) return null;
     const articleOf = new Int32Array(length).fill(-1);
     const files: string[] = [];
     const positions = new Map<string, number[]>();

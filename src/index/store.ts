@@ -135,10 +135,8 @@ async function openGeneration(genDir: string, manifest: Manifest, vectors: Float
   const store = GenerationDatabase.open(path.join(genDir, FILES.passages), where);
   let snapshot: IndexSnapshot;
   try {
-    const chunks = await store.readPassageIndex();
-    if (vectors.length !== chunks.length * manifest.dimension) {
-      throw new IndexUnusableError(`The index in ${where} disagrees with its manifest about the number of passages.`);
-    }
+    const chunks = vectors.length % manifest.dimension === 0 ? await store.readPassageIndex(vectors.length / manifest.dimension) : null;
+    if (!chunks) throw new IndexUnusableError(`The index in ${where} disagrees with its manifest about the number of passages.`);
     if (!passagesMatchDocuments(chunks, manifest)) {
       throw new IndexUnusableError(`The passages of the index in ${where} disagree with the articles its manifest lists.`);
     }
