@@ -9,6 +9,7 @@ import { WriterLockBusyError } from '../src/index/writer-lock.js';
 import { waitFor } from './helpers/bot-harness.js';
 import { eventually } from './helpers/bot-processes.js';
 import { hashingEmbedder } from './helpers/hashing-embedder.js';
+import { allPassages } from './helpers/passages.js';
 import { startHolder, type Holder } from './helpers/holder-process.js';
 import { tempCorpus } from './helpers/seed-runtime.js';
 
@@ -31,7 +32,7 @@ afterEach(async () => {
 const service = (log?: (m: string) => void, embedder = hashingEmbedder()) => new IndexService({ corpusDir, indexDir, embedder, log });
 const pointer = async () => (await readFile(path.join(indexDir, 'CURRENT'), 'utf8')).trim();
 const generations = async () => (await readdir(indexDir)).filter((e) => e.startsWith('gen-')).sort();
-const files = async (s: IndexService) => new Set((await s.current()).chunks.map((c) => c.file));
+const files = async (s: IndexService) => new Set(allPassages(await s.current()).map(([, c]) => c.file));
 const addArticle = (name = '020_harbour.md') =>
   writeFile(path.join(corpusDir, name), '---\ntitle: Harbour cranes\n---\nHarbour cranes in Quenton were upgraded this spring.');
 

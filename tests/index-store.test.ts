@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildIndex } from '../src/index/build.js';
 import { IndexService, RebuildInProgressError } from '../src/index/index-service.js';
-import { IndexUnusableError } from '../src/index/manifest.js';
+import { IndexUnusableError, parseManifest, serialiseManifest } from '../src/index/manifest.js';
 import { loadSnapshot } from '../src/index/store.js';
+import { allPassages, keywordFiles } from './helpers/passages.js';
 import { hashingEmbedder } from './helpers/hashing-embedder.js';
 import { tempCorpus } from './helpers/seed-runtime.js';
 
@@ -27,10 +29,12 @@ describe('index save and load', () => {
     const loaded = await loadSnapshot(indexDir, embedder);
     expect(loaded.manifest.model).toBe('test-hashing');
     expect(loaded.manifest.counts).toEqual(snapshot.manifest.counts);
-    expect(loaded.chunks).toEqual(snapshot.chunks);
+    expect(allPassages(loaded)).toEqual(allPassages(snapshot));
     const [q] = await embedder.embed(['Lavrov ceasefire Gaza']);
     expect(loaded.hnsw.searchKnn(Array.from(q), 5).neighbors).toEqual(snapshot.hnsw.searchKnn(Array.from(q), 5).neighbors);
-    expect(loaded.keywords.search('Belta').map((r) => r.id)).toEqual(snapshot.keywords.search('Belta').map((r) => r.id));
+    expect(keywordFiles(loaded, 'Belta')).toEqual(keywordFiles(snapshot, 'Belta'));
+    expect(keywordFiles(loaded, 'Belta').length).toBeGreaterThan(0);
+    expect(loaded.stats).toEqual(snapshot.stats);
   });
 
   it('refuses an index built by another model or with another dimension, in one sentence', async () => {
@@ -51,10 +55,38 @@ describe('index save and load', () => {
     await expect(loadSnapshot(indexDir, embedder)).rejects.toThrow(/index\.hnsw .* is corrupt/);
     await writeFile(hnswFile, bytes);
     await expect(loadSnapshot(indexDir, embedder)).resolves.toBeTruthy();
-    await rm(path.join(gen, 'chunks.json'));
-    await expect(loadSnapshot(indexDir, embedder)).rejects.toThrow(/chunks\.json is missing/);
+    await rm(path.join(gen, 'passages.db'));
+    await expect(loadSnapshot(indexDir, embedder)).rejects.toThrow(/passages\.db is missing/);
     await writeFile(path.join(gen, 'manifest.json'), '{not json');
     await expect(loadSnapshot(indexDir, embedder)).rejects.toBeInstanceOf(IndexUnusableError);
+  });
+
+  it('refuses a passage database that passes its checksum but is not this index\'s, or not a database at all', async () => {
+    const embedder = hashingEmbedder();
+    await buildIndex({ corpusDir, indexDir, embedder });
+    const gen = await currentGeneration();
+    const manifestFile = path.join(gen, 'manifest.json');
+    const original = await readFile(manifestFile, 'utf8');
+    // A manifest rewritten consistently (its checksums recomputed) around a foreign file: only the contents can tell.
+    const swapIn = async (bytes: Buffer) => {
+      await writeFile(path.join(gen, 'passages.db'), bytes);
+      const manifest = parseManifest(original, indexDir);
+      manifest.files['passages.db'] = createHash('sha256').update(bytes).digest('hex');
+      await writeFile(manifestFile, serialiseManifest(manifest));
+    };
+
+    const other = await tempCorpus('other-');
+    await rm(path.join(other.corpusDir, (await readdir(other.corpusDir)).sort()[0]));
+    await buildIndex({ corpusDir: other.corpusDir, indexDir: other.indexDir, embedder });
+    const otherGen = path.join(other.indexDir, (await readFile(path.join(other.indexDir, 'CURRENT'), 'utf8')).trim());
+    await swapIn(await readFile(path.join(otherGen, 'passages.db')));
+    await expect(loadSnapshot(indexDir, embedder)).rejects.toThrow(/disagrees with its manifest about the number of passages|disagree with the articles/);
+
+    await swapIn(Buffer.from('SQLite format 3\0 but not really a database'.repeat(200)));
+    const error = await loadSnapshot(indexDir, embedder).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(IndexUnusableError);
+    expect((error as Error).message).toMatch(/^The passage database of the index in .* cannot be read \(.*\)\.$/);
+    await rm(other.root, { recursive: true, force: true });
   });
 
   it('rebuilds an unusable index instead of searching it, and says why', async () => {
@@ -86,7 +118,7 @@ describe('incremental rebuild', () => {
     const service = new IndexService({ corpusDir, indexDir, embedder });
     const first = await service.current();
     const textsAfterFirst = embedder.texts;
-    expect(textsAfterFirst).toBe(first.chunks.length);
+    expect(textsAfterFirst).toBe(allPassages(first).length);
 
     const files = (await readdir(corpusDir)).sort();
     await writeFile(path.join(corpusDir, files[1]), 'A rewritten article. It now talks about fishing quotas in the Baltic.');
@@ -97,11 +129,11 @@ describe('incremental rebuild', () => {
 
     const after = await service.current();
     const reembedded = embedder.texts - textsAfterFirst;
-    const newChunks = after.chunks.filter((c) => c.file === files[1] || c.file === '010_new.md').length;
+    const newChunks = allPassages(after).filter(([, c]) => c.file === files[1] || c.file === '010_new.md').length;
     expect(reembedded).toBe(newChunks);
-    expect(after.chunks.some((c) => c.file === files[4])).toBe(false);
-    expect(after.keywords.search('Baltic').map((r) => after.chunks[r.id as number].file)).toEqual([files[1]]);
-    expect(after.hnsw.getCurrentCount()).toBe(after.chunks.length);
+    expect(allPassages(after).some(([, c]) => c.file === files[4])).toBe(false);
+    expect(keywordFiles(after, 'Baltic')).toEqual([files[1]]);
+    expect(after.hnsw.getCurrentCount()).toBe(allPassages(after).length);
   });
 
   it('does nothing when nothing changed', async () => {

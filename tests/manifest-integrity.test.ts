@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { answerQuestion } from '../src/answer/answer.js';
 import { openRuntime, type Runtime } from '../src/app/runtime.js';
 import { buildIndex } from '../src/index/build.js';
+import { emptyCounts } from '../src/search/corpus-stats.js';
 import { IndexService } from '../src/index/index-service.js';
 import { IndexUnusableError, MANIFEST_VERSION, parseManifest, serialiseManifest, type Manifest } from '../src/index/manifest.js';
 import { loadSnapshot, saveSnapshot } from '../src/index/store.js';
@@ -227,7 +228,8 @@ describe('generations left by a killed build', () => {
     const { corpusDir, indexDir } = await tempCorpus('failed-write-');
     const { snapshot } = await buildIndex({ corpusDir, indexDir, embedder: hashingEmbedder() });
     const before = await generations(indexDir);
-    const failing = { ...snapshot, hnsw: { writeIndexSync: () => { throw new Error('disk full'); } } as unknown as typeof snapshot.hnsw };
+    const passages = { base: null, removed: [], added: [], counts: emptyCounts() };
+    const failing = { vectors: snapshot.vectors, passages, hnsw: { writeIndexSync: () => { throw new Error('disk full'); } } as unknown as typeof snapshot.hnsw };
     const { files: _, ...manifest } = snapshot.manifest;
     await expect(saveSnapshot(indexDir, failing, manifest)).rejects.toThrow('disk full');
     expect(await generations(indexDir)).toEqual(before);

@@ -6,6 +6,7 @@ import { QuestionError } from '../src/answer/question.js';
 import type { IndexSnapshot } from '../src/index/snapshot.js';
 import { formatTimelineText, layoutTimeline, TIMELINE_PAGE_SIZE, timelineLineText } from '../src/timeline/format-timeline.js';
 import { buildTimeline, dateRangeFromOptions, MAX_TOPIC_CHARS, validateTopic, type Timeline, type TimelineEntry } from '../src/timeline/timeline.js';
+import { allPassages } from './helpers/passages.js';
 import { seedRuntime } from './helpers/seed-runtime.js';
 
 let runtime: Awaited<ReturnType<typeof seedRuntime>>;
@@ -28,7 +29,7 @@ describe('timeline on the seeds', () => {
     expect(timeline.asOf).toEqual({ date: '2024-11-04', articles: 5 });
     for (const e of timeline.entries) {
       // The sentence is the article's own text.
-      const chunkText = snapshot.chunks.filter((c) => c.file === path.basename(e.source)).map((c) => c.text.replace(/\s+/g, ' ')).join(' ');
+      const chunkText = allPassages(snapshot).filter(([, c]) => c.file === path.basename(e.source)).map(([, c]) => c.text.replace(/\s+/g, ' ')).join(' ');
       expect(chunkText).toContain(e.sentence.replace(/\s+/g, ' ').slice(0, 60));
     }
   });

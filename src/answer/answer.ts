@@ -116,7 +116,7 @@ export async function answerQuestion(
   const verdict = judge(query, retrieval, cited);
   const chosen = verdict === 'answered' ? orderForQuestion(snapshot, query, cited) : [];
   const citations = chosen.map((candidate, i): Citation => {
-    const chunk = snapshot.chunks[candidate.chunk];
+    const chunk = snapshot.chunks.get(candidate.chunk);
     const doc = snapshot.manifest.documents[chunk.file];
     const excerpt = derived(snapshot, `excerpt:${candidate.chunk}`, () => tidyExcerpt(chunk.text));
     const others = otherReports(snapshot, chunk.file);
@@ -161,7 +161,7 @@ export function queryContext(snapshot: IndexSnapshot, models: AnswerModels, now:
 export function bestPerArticle(snapshot: IndexSnapshot, ranked: Candidate[]): Candidate[] {
   const seen = new Set<string>();
   return ranked.filter((c) => {
-    const file = snapshot.chunks[c.chunk].file;
+    const file = snapshot.chunks.fileOf(c.chunk)!;
     if (seen.has(file)) return false;
     seen.add(file);
     return true;
@@ -171,7 +171,7 @@ export function bestPerArticle(snapshot: IndexSnapshot, ranked: Candidate[]): Ca
 /** "the latest", "most recent": newest article first (undated last); otherwise as ranked. */
 function orderForQuestion(snapshot: IndexSnapshot, query: QueryAnalysis, cited: Candidate[]): Candidate[] {
   if (!query.time.newestFirst) return cited;
-  const dateOf = (c: Candidate) => snapshot.manifest.documents[snapshot.chunks[c.chunk].file]?.date ?? '';
+  const dateOf = (c: Candidate) => snapshot.manifest.documents[snapshot.chunks.fileOf(c.chunk)!]?.date ?? '';
   return [...cited].sort((a, b) => dateOf(b).localeCompare(dateOf(a)));
 }
 

@@ -19,7 +19,7 @@ interface ArticleStats {
  * sentence wins a tie, as news puts the gist first.
  */
 export function bestSentence(snapshot: IndexSnapshot, chunkIndex: number, query: QueryAnalysis): string {
-  const chunk = snapshot.chunks[chunkIndex];
+  const chunk = snapshot.chunks.get(chunkIndex);
   const stats = articleStats(snapshot, chunk.file);
   const weighted = query.terms.map((t) => {
     const n = stats.containing.get(t.stem) ?? 0;
@@ -45,7 +45,7 @@ function articleStats(snapshot: IndexSnapshot, file: string): ArticleStats {
     const seen = new Set<number>();
     const containing = new Map<string, number>();
     for (const index of chunksOfArticle(snapshot, file)) {
-      const chunk = snapshot.chunks[index];
+      const chunk = snapshot.chunks.get(index);
       sentenceStems(snapshot, index).forEach((stems, i) => {
         const start = chunk.start + chunk.sentences[i][0];
         if (seen.has(start)) return;
@@ -59,7 +59,7 @@ function articleStats(snapshot: IndexSnapshot, file: string): ArticleStats {
 
 function sentenceStems(snapshot: IndexSnapshot, index: number): Array<Set<string>> {
   return derived(snapshot, `sentence-stems:${index}`, () => {
-    const chunk = snapshot.chunks[index];
+    const chunk = snapshot.chunks.get(index);
     return chunk.sentences.map(([start, end]) => termStems(chunk.text.slice(start, end)));
   });
 }

@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
-import { parseArrayByLine } from '../index/sliced-io.js';
-import { loadKeywordIndex } from '../search/keyword-index.js';
+import { GENERATION_DB, GenerationDatabase } from '../index/generation-db.js';
 
 const MiB = 2 ** 20;
 
@@ -64,13 +63,20 @@ function hnswResidentMiB(file: string, dimension: number): number {
 /**
  * What each structure of a loaded index costs in memory, measured one at a time: loaded from its file with the
  * functions the index store uses, measured while held, then dropped. Answers "what dominates the serving RSS":
- * passages as JS objects, the MiniSearch maps, the vectors, or hnswlib's native graph (measured in a fresh process).
+ * what the passage database keeps in memory, the vectors, or hnswlib's native graph (measured in a fresh process).
  */
 export async function structureFootprints(indexDir: string, dimension: number): Promise<StructureFootprint[]> {
   const dir = currentGenerationDir(indexDir);
   const loaders: Array<{ structure: string; file: string; load: (file: string) => Promise<unknown>; native?: (file: string) => number }> = [
-    { structure: 'passages (chunks.json as JS objects)', file: 'chunks.json', load: async (f) => parseArrayByLine(await readFile(f)) },
-    { structure: 'keyword index (MiniSearch)', file: 'keywords.json', load: async (f) => loadKeywordIndex(await readFile(f)) },
+    {
+      structure: 'passage database (each passage\'s article, corpus statistics)',
+      file: GENERATION_DB,
+      load: async (f) => {
+        const store = GenerationDatabase.open(f, dir);
+        const ids = (await stat(path.join(dir, 'vectors.f32'))).size / (4 * dimension);
+        return [store, await store.readPassageIndex(ids), await store.readStats(0)];
+      },
+    },
     { structure: 'vectors (Float32Array)', file: 'vectors.f32', load: async (f) => new Float32Array(new Uint8Array(await readFile(f)).buffer) },
     {
       structure: 'HNSW graph (hnswlib, native)',

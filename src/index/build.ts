@@ -3,11 +3,14 @@ import { chunkDocument, chunkPositionsByFile, DEFAULT_CHUNKING, textToEmbed, typ
 import type { CorpusDocument, SkippedFile } from '../corpus/document.js';
 import { loadCorpus } from '../corpus/loader.js';
 import type { Embedder } from '../embed/embedder.js';
-import { buildKeywordIndex } from '../search/keyword-index.js';
+import { countArticle, emptyCounts, type StatsCounts } from '../search/corpus-stats.js';
 import { groupStories } from '../search/story-grouping.js';
+import { regroupStories } from '../search/story-regrouping.js';
 import { DEFAULT_HNSW, MANIFEST_VERSION, type HnswParameters, type Manifest, type ManifestDocument } from './manifest.js';
 import { vectorOf, type IndexSnapshot } from './snapshot.js';
-import { saveSnapshot } from './store.js';
+import { embedInto, hasDirection } from './embed-passages.js';
+import { saveSnapshot, type GenerationContent } from './store.js';
+import { canUpdate, updateGeneration } from './update.js';
 
 export interface BuildProgress {
   /**
@@ -59,38 +62,62 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   const unchanged = unchangedSummary(plan, elapsed());
   if (unchanged) return { snapshot: reusable!, summary: unchanged };
 
-  const { chunks, vectors } = await embedDocuments(documents, reusable, embedder, chunking, options);
-  options.onProgress?.({ phase: 'indexing', done: 0, total: chunks.length });
-  const hnsw = await buildHnsw(vectors, embedder.dimension, chunks.length, hnswParams);
-  const titles = new Map(documents.map((d) => [d.file, d.title]));
-  const keywords = buildKeywordIndex(chunks, (file) => titles.get(file) ?? '');
+  const gone = [...changes.removed, ...changes.changed];
+  const fresh = new Set([...changes.added, ...changes.changed]);
+  let content: GenerationContent;
+  let chunksOf: ReadonlyMap<string, number>;
+  let regroup: (documents: Record<string, ManifestDocument>) => string[][];
+  let deletedVectors = 0;
+  if (reusable && canUpdate(reusable, gone, 0)) {
+    const update = await updateGeneration(reusable, documents, { gone, fresh }, embedder, chunking, options);
+    const { vectors, hnsw, removed, added, counts } = update;
+    content = { vectors, hnsw, passages: { base: reusable.store.file, removed, added, counts } };
+    ({ chunksOf, deletedVectors } = update);
+    regroup = (manifestDocuments) => {
+      const current = new Map<string, Chunk[]>();
+      const keep = (chunk: Chunk) => (current.get(chunk.file) ?? current.set(chunk.file, []).get(chunk.file)!).push(chunk);
+      const removedIds = new Set(removed.map((r) => r.id));
+      for (const [id, chunk] of reusable.store.allPassages()) if (!removedIds.has(id)) keep(chunk);
+      for (const { chunk } of added) keep(chunk);
+      const chunks = documents.flatMap((d) => current.get(d.file) ?? []);
+      return regroupStories(reusable.manifest.stories, { gone: new Set(gone), fresh }, chunks, manifestDocuments);
+    };
+  } else {
+    const { chunks, vectors } = await embedDocuments(documents, reusable, embedder, chunking, options);
+    options.onProgress?.({ phase: 'indexing', done: 0, total: chunks.length });
+    const hnsw = await buildHnsw(vectors, embedder.dimension, chunks.length, hnswParams);
+    const titles = new Map(documents.map((d) => [d.file, d.title]));
+    const added = chunks.map((chunk, id) => ({ id, chunk, title: titles.get(chunk.file) ?? '' }));
+    content = { vectors, hnsw, passages: { base: null, removed: [], added, counts: countArticles(chunks, titles) } };
+    chunksOf = new Map([...chunkPositionsByFile(chunks)].map(([file, positions]) => [file, positions.length]));
+    regroup = (manifestDocuments) => groupStories(chunks, manifestDocuments);
+  }
 
-  const chunksPerFile = new Map<string, number>();
-  for (const c of chunks) chunksPerFile.set(c.file, (chunksPerFile.get(c.file) ?? 0) + 1);
   const manifestDocuments: Record<string, ManifestDocument> = {};
   for (const d of documents) {
     const { source, title, date, url, hash } = d;
-    manifestDocuments[d.file] = { source, title, date, url, hash, chunks: chunksPerFile.get(d.file) ?? 0 };
+    manifestDocuments[d.file] = { source, title, date, url, hash, chunks: chunksOf.get(d.file) ?? 0 };
   }
-  // All of them again, even after a one-article change: a changed article can join or split any story, and this runs
-  // in the build process, off the thread that answers.
-  const stories = groupStories(chunks, manifestDocuments);
+  const chunkCount = Object.values(manifestDocuments).reduce((sum, d) => sum + d.chunks, 0);
+  // In the build process, off the thread that answers; after a one-article change, from the previous groups.
+  const stories = regroup(manifestDocuments);
   options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
-  const manifest = await saveSnapshot(options.indexDir, { chunks, vectors, hnsw, keywords }, {
+  const vectorCount = content.hnsw.getCurrentCount() - deletedVectors;
+  const snapshot = await saveSnapshot(options.indexDir, content, {
     version: MANIFEST_VERSION,
     model: embedder.modelId,
     dimension: embedder.dimension,
     chunking,
     hnsw: hnswParams,
     documents: manifestDocuments,
-    counts: { documents: documents.length, chunks: chunks.length, vectors: hnsw.getCurrentCount() },
+    counts: { documents: documents.length, chunks: chunkCount, vectors: vectorCount, deletedVectors },
     stories,
     builtAt: new Date().toISOString(),
     buildSeconds: elapsed(),
   });
   return {
-    snapshot: { manifest, chunks, vectors, hnsw, keywords },
-    summary: { ...changes, skipped, documents: documents.length, chunks: chunks.length, rebuilt: true, seconds: elapsed() },
+    snapshot,
+    summary: { ...changes, skipped, documents: documents.length, chunks: chunkCount, rebuilt: true, seconds: elapsed() },
   };
 }
 
@@ -132,7 +159,7 @@ async function planBuild(
 function unchangedSummary(plan: Awaited<ReturnType<typeof planBuild>>, seconds: number): BuildSummary | null {
   const { documents, skipped, changes, reusable } = plan;
   if (!reusable || changes.added.length + changes.changed.length + changes.removed.length > 0) return null;
-  return { ...changes, skipped, documents: documents.length, chunks: reusable.chunks.length, rebuilt: false, seconds };
+  return { ...changes, skipped, documents: documents.length, chunks: reusable.manifest.counts.chunks, rebuilt: false, seconds };
 }
 
 function isCompatible(manifest: Manifest, embedder: ModelIdentity, chunking: ChunkingOptions, hnsw: HnswParameters): boolean {
@@ -167,16 +194,14 @@ async function embedDocuments(
   chunking: ChunkingOptions,
   options: BuildOptions,
 ): Promise<{ chunks: Chunk[]; vectors: Float32Array }> {
-  const oldChunks = chunkPositionsByFile(reusable?.chunks ?? []);
-
   const chunks: Chunk[] = [];
   const reusedFrom: Array<number | null> = [];
   const toEmbed: Array<{ position: number; text: string }> = [];
   for (const doc of documents) {
-    const old = reusable?.manifest.documents[doc.file]?.hash === doc.hash ? oldChunks.get(doc.file) : undefined;
-    if (old) {
+    const old = reusable?.manifest.documents[doc.file]?.hash === doc.hash ? reusable.chunks.positionsOf(doc.file) : undefined;
+    if (old?.length) {
       for (const i of old) {
-        chunks.push(reusable!.chunks[i]);
+        chunks.push(reusable!.chunks.get(i));
         reusedFrom.push(i);
       }
       continue;
@@ -193,14 +218,7 @@ async function embedDocuments(
   reusedFrom.forEach((old, position) => {
     if (old !== null) vectors.set(vectorOf(reusable!, old), position * dim);
   });
-  const batchSize = options.batchSize ?? 64;
-  options.onProgress?.({ phase: 'embedding', done: 0, total: toEmbed.length });
-  for (let i = 0; i < toEmbed.length; i += batchSize) {
-    const batch = toEmbed.slice(i, i + batchSize);
-    const embedded = await embedder.embed(batch.map((b) => b.text));
-    batch.forEach((b, j) => vectors.set(embedded[j], b.position * dim));
-    options.onProgress?.({ phase: 'embedding', done: Math.min(i + batchSize, toEmbed.length), total: toEmbed.length });
-  }
+  await embedInto(vectors, toEmbed, embedder, options);
   return { chunks, vectors };
 }
 
@@ -212,10 +230,17 @@ async function buildHnsw(vectors: Float32Array, dim: number, count: number, para
   hnsw.initIndex({ maxElements: Math.max(1, count), m: params.m, efConstruction: params.efConstruction, randomSeed: 100 });
   for (let i = 0; i < count; i++) {
     if (i > 0 && i % INSERTS_PER_YIELD === 0) await new Promise((resolve) => setImmediate(resolve));
-    const row = vectors.subarray(i * dim, (i + 1) * dim);
-    // A zero vector has no direction: cosine with it is undefined, so it stays out of the vector index.
-    if (row.some((x) => x !== 0)) hnsw.addPoint(Array.from(row), i);
+    if (hasDirection(vectors, i, dim)) hnsw.addPoint(Array.from(vectors.subarray(i * dim, (i + 1) * dim)), i);
   }
   hnsw.setEf(params.efSearch);
   return hnsw;
+}
+
+/** The corpus statistics of all articles, each counted over its passages in order. */
+function countArticles(chunks: readonly Chunk[], titles: ReadonlyMap<string, string>): StatsCounts {
+  const counts = emptyCounts();
+  for (const [file, positions] of chunkPositionsByFile(chunks)) {
+    countArticle(counts, positions.map((p) => chunks[p]), titles.get(file) ?? '');
+  }
+  return counts;
 }

@@ -6,7 +6,8 @@ import type { ChunkingOptions } from '../chunk/chunker.js';
 // according...) are stop words in the keyword index. 5: the manifest's own checksum. 6: chunks.json and
 // keywords.json hold one element per line (loaded in slices). 7: irregular verb forms ("said") are indexed under
 // their base form's stem. 8: the story clusters, grouped by the build (so answering never computes them).
-export const MANIFEST_VERSION = 8;
+// 9: passages, the keyword index (FTS5) and corpus statistics in passages.db instead of chunks.json and keywords.json.
+export const MANIFEST_VERSION = 9;
 
 export interface HnswParameters {
   m: number;
@@ -38,7 +39,11 @@ export interface Manifest {
   hnsw: HnswParameters;
   /** By file name, in corpus order. */
   documents: Record<string, ManifestDocument>;
-  counts: { documents: number; chunks: number; vectors: number };
+  /**
+   * `vectors`: passages in the vector index; `deletedVectors`: labels marked deleted there by one-article updates
+   * (update.ts), which hnswlib still counts.
+   */
+  counts: { documents: number; chunks: number; vectors: number; deletedVectors: number };
   /**
    * Articles that report the same story (story-grouping.ts): groups of two or more manifest keys, each sorted by date
    * (undated last), then file. Grouped by the build because it takes over a second on 12,000 passages.
@@ -84,7 +89,7 @@ const manifestSchema: z.ZodType<Manifest> = z
     chunking: chunkingSchema,
     hnsw: hnswSchema,
     documents: z.record(z.string().min(1), documentSchema),
-    counts: z.strictObject({ documents: wholeCount, chunks: wholeCount, vectors: wholeCount }),
+    counts: z.strictObject({ documents: wholeCount, chunks: wholeCount, vectors: wholeCount, deletedVectors: wholeCount }),
     stories: z.array(z.array(z.string().min(1)).min(2)),
     files: z.record(z.string(), sha256Hex),
     builtAt: z.iso.datetime(),

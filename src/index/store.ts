@@ -1,19 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
-import type { Chunk } from '../chunk/chunker.js';
-import { loadKeywordIndex, serializeKeywordIndex } from '../search/keyword-index.js';
+import type { HierarchicalNSW } from 'hnswlib-node';
+import type { StatsCounts } from '../search/corpus-stats.js';
+import { GENERATION_DB, GenerationDatabase, writeGenerationDb, type PassageWrite } from './generation-db.js';
 import { IndexUnusableError, parseManifest, serialiseManifest, type Manifest } from './manifest.js';
 import { generationInUse, leaseState } from './generation-leases.js';
 import { HOST_TAG, pidExists } from './process-identity.js';
-import { parseArrayByLine, sha256InSlices, stringifyArrayByLine } from './sliced-io.js';
-import type { IndexSnapshot } from './snapshot.js';
+import { sha256OfFile } from './sliced-io.js';
+import { passageIds, type IndexSnapshot, type Passages } from './snapshot.js';
 
 /*
  * Layout: <dir>/CURRENT names the generation folder <dir>/gen-<id>/ that holds manifest.json, index.hnsw,
- * vectors.f32, chunks.json and keywords.json. A new generation is written completely, then CURRENT is replaced
+ * vectors.f32 and passages.db (passages, keyword index, corpus statistics: generation-db.ts). A new generation is written completely, then CURRENT is replaced
  * by an atomic rename: a crash at any point leaves the previous generation loadable.
  *
  * A generation's name ends with its writer: a tag of the host and the process id. A generation that is not
@@ -25,13 +26,23 @@ import type { IndexSnapshot } from './snapshot.js';
 const POINTER = 'CURRENT';
 const ABANDONED_AFTER_MS = 60 * 60 * 1000;
 const WRITER = /-h([0-9a-f]{8})-p(\d+)(?:\.tmp)?$/;
-const FILES = { hnsw: 'index.hnsw', vectors: 'vectors.f32', chunks: 'chunks.json', keywords: 'keywords.json' } as const;
+const FILES = { hnsw: 'index.hnsw', vectors: 'vectors.f32', passages: GENERATION_DB } as const;
+
+/**
+ * What a build writes. `passages`: a full build creates the passage database (`base` null); a one-article change
+ * copies the previous generation's file (`base`) and applies the change to the copy.
+ */
+export interface GenerationContent {
+  vectors: Float32Array;
+  hnsw: HierarchicalNSW;
+  passages: { base: string | null; removed: readonly PassageWrite[]; added: Iterable<PassageWrite>; counts: StatsCounts };
+}
 
 export function hasIndex(dir: string): boolean {
   return existsSync(path.join(dir, POINTER));
 }
 
-export async function saveSnapshot(dir: string, snapshot: Omit<IndexSnapshot, 'manifest'>, manifest: Omit<Manifest, 'files'>): Promise<Manifest> {
+export async function saveSnapshot(dir: string, content: GenerationContent, manifest: Omit<Manifest, 'files'>): Promise<IndexSnapshot> {
   await mkdir(dir, { recursive: true });
   const generation = `gen-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}-h${HOST_TAG}-p${process.pid}`;
   const genDir = path.join(dir, generation);
@@ -41,14 +52,15 @@ export async function saveSnapshot(dir: string, snapshot: Omit<IndexSnapshot, 'm
   let complete: Manifest;
   let previous: string | null;
   try {
-    snapshot.hnsw.writeIndexSync(path.join(genDir, FILES.hnsw));
-    const vectorBytes = Buffer.from(snapshot.vectors.buffer, snapshot.vectors.byteOffset, snapshot.vectors.byteLength);
+    content.hnsw.writeIndexSync(path.join(genDir, FILES.hnsw));
+    const vectorBytes = Buffer.from(content.vectors.buffer, content.vectors.byteOffset, content.vectors.byteLength);
     await writeFile(path.join(genDir, FILES.vectors), vectorBytes);
-    await writeFile(path.join(genDir, FILES.chunks), stringifyArrayByLine(snapshot.chunks));
-    await writeFile(path.join(genDir, FILES.keywords), serializeKeywordIndex(snapshot.keywords));
+    const { base, ...change } = content.passages;
+    if (base) await copyFile(base, path.join(genDir, FILES.passages));
+    writeGenerationDb(path.join(genDir, FILES.passages), { create: base === null, ...change });
 
     const files: Record<string, string> = {};
-    for (const name of Object.values(FILES)) files[name] = await sha256InSlices(await readFile(path.join(genDir, name)));
+    for (const name of Object.values(FILES)) files[name] = await sha256OfFile(path.join(genDir, name));
     complete = { ...manifest, files };
     await writeFile(path.join(genDir, 'manifest.json'), serialiseManifest(complete));
 
@@ -65,7 +77,7 @@ export async function saveSnapshot(dir: string, snapshot: Omit<IndexSnapshot, 'm
     await rm(path.join(dir, previous), { recursive: true, force: true });
   }
   await removeAbandonedGenerations(dir);
-  return complete;
+  return openGeneration(genDir, complete, content.vectors, content.hnsw, dir);
 }
 
 /**
@@ -93,37 +105,48 @@ export async function loadSnapshot(
     throw new IndexUnusableError(`The index in ${where} has dimension ${manifest.dimension}, but the embedder produces ${expected.dimension}.`);
   }
 
-  const contents: Record<string, Buffer> = {};
   for (const name of Object.values(FILES)) {
-    let bytes: Buffer;
+    let checksum: string;
     try {
-      bytes = await readFile(path.join(genDir, name));
+      checksum = await sha256OfFile(path.join(genDir, name));
     } catch {
       throw new IndexUnusableError(`The index file ${name} is missing from ${where}.`);
     }
-    if ((await sha256InSlices(bytes)) !== manifest.files[name]) {
+    if (checksum !== manifest.files[name]) {
       throw new IndexUnusableError(`The index file ${name} in ${where} is corrupt (its checksum does not match the manifest).`);
     }
-    contents[name] = bytes;
   }
 
-  const chunks = (await parseArrayByLine(contents[FILES.chunks])) as Chunk[];
-  const vectorBytes = contents[FILES.vectors];
+  // Read again after its check: a file replaced in between is not this index's, and no writer touches a generation.
+  const vectorBytes = await readFile(path.join(genDir, FILES.vectors));
   const vectors = new Float32Array(vectorBytes.buffer.slice(vectorBytes.byteOffset, vectorBytes.byteOffset + vectorBytes.byteLength));
-  if (chunks.length !== manifest.counts.chunks || vectors.length !== manifest.counts.chunks * manifest.dimension) {
-    throw new IndexUnusableError(`The index in ${where} disagrees with its manifest about the number of passages.`);
-  }
-  if (!passagesMatchDocuments(chunks, manifest)) {
-    throw new IndexUnusableError(`The passages of the index in ${where} disagree with the articles its manifest lists.`);
-  }
   const hnsw = new hnswlib.HierarchicalNSW('cosine', manifest.dimension);
   await hnsw.readIndex(path.join(genDir, FILES.hnsw));
-  if (hnsw.getCurrentCount() !== manifest.counts.vectors) {
-    throw new IndexUnusableError(`The vector index in ${where} holds ${hnsw.getCurrentCount()} vectors, but its manifest says ${manifest.counts.vectors}.`);
+  const { vectors: live, deletedVectors } = manifest.counts;
+  if (hnsw.getCurrentCount() !== live + deletedVectors) {
+    throw new IndexUnusableError(`The vector index in ${where} holds ${hnsw.getCurrentCount()} vectors, but its manifest says ${live + deletedVectors}.`);
   }
   hnsw.setEf(manifest.hnsw.efSearch);
-  const keywords = await loadKeywordIndex(contents[FILES.keywords]);
-  return { manifest, chunks, vectors, hnsw, keywords };
+  return openGeneration(genDir, manifest, vectors, hnsw, where);
+}
+
+/** The snapshot of a generation folder whose files are known good: its database opened, its lookups read. */
+async function openGeneration(genDir: string, manifest: Manifest, vectors: Float32Array, hnsw: HierarchicalNSW, where: string): Promise<IndexSnapshot> {
+  const store = GenerationDatabase.open(path.join(genDir, FILES.passages), where);
+  let snapshot: IndexSnapshot;
+  try {
+    const chunks = vectors.length % manifest.dimension === 0 ? await store.readPassageIndex(vectors.length / manifest.dimension) : null;
+    if (!chunks) throw new IndexUnusableError(`The index in ${where} disagrees with its manifest about the number of passages.`);
+    if (!passagesMatchDocuments(chunks, manifest)) {
+      throw new IndexUnusableError(`The passages of the index in ${where} disagree with the articles its manifest lists.`);
+    }
+    snapshot = { manifest, chunks, vectors, hnsw, store, stats: await store.readStats(manifest.counts.documents) };
+  } catch (err) {
+    if (err instanceof IndexUnusableError) throw err;
+    // A file that passed its checksum but that SQLite cannot query was not written by this version.
+    throw new IndexUnusableError(`The passage database of the index in ${where} cannot be read (${(err as Error).message}).`);
+  }
+  return snapshot;
 }
 
 /** The generation `CURRENT` names, or null. */
@@ -137,11 +160,15 @@ export async function readPointer(dir: string): Promise<string | null> {
 }
 
 /** Every passage belongs to a listed article, and each article has as many passages as the manifest says. */
-function passagesMatchDocuments(chunks: readonly Chunk[], manifest: Manifest): boolean {
-  const counted = new Map<string, number>();
-  for (const chunk of chunks) counted.set(chunk.file, (counted.get(chunk.file) ?? 0) + 1);
-  return Object.entries(manifest.documents).every(([file, d]) => (counted.get(file) ?? 0) === d.chunks) &&
-    [...counted.keys()].every((file) => Object.hasOwn(manifest.documents, file));
+function passagesMatchDocuments(chunks: Passages, manifest: Manifest): boolean {
+  let listed = 0;
+  for (const [file, d] of Object.entries(manifest.documents)) {
+    if (chunks.positionsOf(file).length !== d.chunks) return false;
+    listed += d.chunks;
+  }
+  let stored = 0;
+  for (const _ of passageIds(chunks)) stored++;
+  return stored === listed;
 }
 
 /** Removes generations (and pointer temp files) that are not CURRENT, that no running writer owns and none serves. */

@@ -1,4 +1,4 @@
-import { derived, derivedInSlices } from '../index/derived.js';
+import type { Chunk } from '../chunk/chunker.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { keywordTerm, SPACE_OR_PUNCTUATION, termStems } from './keyword-index.js';
 
@@ -15,74 +15,73 @@ export interface CorpusStats {
 }
 
 /**
- * Computed once per immutable snapshot, in one pass over its passages (each sentence counted once although
- * passages overlap by a sentence: positions are tracked per article).
+ * The statistics are counted by the build, article by article, and stored with the generation (generation-db.ts):
+ * computing them at load meant reading every passage (33 s for the keyword index and 5 s for the passages at 256k
+ * passages). A snapshot carries them loaded; these two functions keep the interface answering was written against.
  */
 export function corpusStats(snapshot: IndexSnapshot): CorpusStats {
-  return derived(snapshot, KEY, () => {
-    const steps = computeStats(snapshot);
-    for (;;) {
-      const next = steps.next();
-      if (next.done) return next.value;
-    }
-  });
+  return snapshot.stats;
+}
+
+/** The statistics are ready when the snapshot is: kept so that callers that prepare a snapshot need not change. */
+export function prepareCorpusStats(snapshot: IndexSnapshot): Promise<CorpusStats> {
+  return Promise.resolve(snapshot.stats);
 }
 
 /**
- * The same statistics, computed in slices of a few milliseconds: the index service prepares a new snapshot with
- * this before serving it, so the first question after a load or rebuild does not stall the bot for a second.
+ * Counts that add up over articles, so that a one-article change adds the new article's counts and subtracts the
+ * old one's instead of recounting the corpus. `forms` (stem → surface word → uses) gives `surfaceOf`.
  */
-export function prepareCorpusStats(snapshot: IndexSnapshot): Promise<CorpusStats> {
-  return derivedInSlices(snapshot, KEY, () => computeStats(snapshot));
+export interface StatsCounts {
+  articleFrequency: Map<string, number>;
+  wordCounts: Map<string, number>;
+  forms: Map<string, Map<string, number>>;
 }
 
-const KEY = 'corpus-stats';
+export function emptyCounts(): StatsCounts {
+  return { articleFrequency: new Map(), wordCounts: new Map(), forms: new Map() };
+}
 
-/** Yields after each passage and article, so the caller decides when to give the event loop a turn. */
-function* computeStats(snapshot: IndexSnapshot): Generator<void, CorpusStats> {
-  const articleFrequency = new Map<string, number>();
-  const wordCounts = new Map<string, number>();
-  const stemWords = new Map<string, Map<string, number>>();
-  const seenUpTo = new Map<string, number>();
-  const stemsOfArticle = new Map<string, Set<string>>();
-  for (const chunk of snapshot.chunks) {
-    // Chunks of an article come in order; skip the overlap already counted with the previous chunk.
-    const from = Math.max(0, (seenUpTo.get(chunk.file) ?? 0) - chunk.start);
-    seenUpTo.set(chunk.file, Math.max(seenUpTo.get(chunk.file) ?? 0, chunk.end));
-    let stems = stemsOfArticle.get(chunk.file);
-    if (!stems) stemsOfArticle.set(chunk.file, (stems = new Set()));
+/**
+ * Adds one article's counts (`sign` -1 subtracts them), its passages given in order: each sentence is counted once
+ * although passages overlap by a sentence. Its title's words count towards the article's stems, as titles are
+ * searched and shown with every citation.
+ */
+export function countArticle(into: StatsCounts, passages: readonly Chunk[], title: string, sign: 1 | -1 = 1): void {
+  const stems = new Set<string>();
+  let seenUpTo = 0;
+  for (const chunk of passages) {
+    const from = Math.max(0, seenUpTo - chunk.start);
+    seenUpTo = Math.max(seenUpTo, chunk.end);
     for (const raw of chunk.text.slice(from).split(SPACE_OR_PUNCTUATION)) {
       if (!raw) continue;
       const word = raw.toLowerCase();
-      wordCounts.set(word, (wordCounts.get(word) ?? 0) + 1);
+      addTo(into.wordCounts, word, sign);
       const stem = keywordTerm(raw);
       if (!stem) continue;
       stems.add(stem);
-      let forms = stemWords.get(stem);
-      if (!forms) stemWords.set(stem, (forms = new Map()));
-      forms.set(word, (forms.get(word) ?? 0) + 1);
+      let forms = into.forms.get(stem);
+      if (!forms) into.forms.set(stem, (forms = new Map()));
+      addTo(forms, word, sign);
     }
-    yield;
   }
-  // Titles are searched and shown with every citation: their words are the article's words too.
-  for (const [file, doc] of Object.entries(snapshot.manifest.documents)) {
-    let stems = stemsOfArticle.get(file);
-    if (!stems) stemsOfArticle.set(file, (stems = new Set()));
-    for (const stem of termStems(doc.title)) stems.add(stem);
-    yield;
+  for (const stem of termStems(title)) stems.add(stem);
+  for (const stem of stems) addTo(into.articleFrequency, stem, sign);
+}
+
+function addTo(counts: Map<string, number>, key: string, n: number): void {
+  counts.set(key, (counts.get(key) ?? 0) + n);
+}
+
+/**
+ * The most used form of each stem; of equally used forms the one that sorts first, so that the answer does not
+ * depend on the order articles were added in (a one-article update and a full build agree).
+ */
+export function surfaceForms(forms: Iterable<[stem: string, word: string, count: number]>): Map<string, string> {
+  const best = new Map<string, [string, number]>();
+  for (const [stem, word, count] of forms) {
+    const current = best.get(stem);
+    if (!current || count > current[1] || (count === current[1] && word < current[0])) best.set(stem, [word, count]);
   }
-  for (const stems of stemsOfArticle.values()) {
-    for (const s of stems) articleFrequency.set(s, (articleFrequency.get(s) ?? 0) + 1);
-    yield;
-  }
-  const surfaceOf = new Map<string, string>();
-  let n = 0;
-  for (const [stem, forms] of stemWords) {
-    let best = '';
-    let most = 0;
-    for (const [form, count] of forms) if (count > most) [best, most] = [form, count];
-    surfaceOf.set(stem, best);
-    if (++n % 1000 === 0) yield;
-  }
-  return { articles: Object.keys(snapshot.manifest.documents).length, articleFrequency, wordCounts, surfaceOf };
+  return new Map([...best].map(([stem, [word]]) => [stem, word]));
 }

@@ -1,4 +1,3 @@
-import { chunkPositionsByFile } from '../chunk/chunker.js';
 import { derived } from '../index/derived.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { corpusStats } from './corpus-stats.js';
@@ -26,7 +25,7 @@ export interface PassageEvidence {
 /** A passage's stems, and its article title's: the title is shown with every citation and says what it is about. */
 export function passageStems(snapshot: IndexSnapshot, chunk: number): Set<string> {
   return derived(snapshot, `passage-stems:${chunk}`, () => {
-    const c = snapshot.chunks[chunk];
+    const c = snapshot.chunks.get(chunk);
     const stems = termStems(c.text);
     for (const s of termStems(snapshot.manifest.documents[c.file]?.title ?? '')) stems.add(s);
     return stems;
@@ -42,9 +41,9 @@ export function articleStems(snapshot: IndexSnapshot, file: string): Set<string>
   });
 }
 
-/** Positions of each article's passages, in one pass over all passages per snapshot. */
-export function chunksOfArticle(snapshot: IndexSnapshot, file: string): number[] {
-  return derived(snapshot, 'chunks-by-file', () => chunkPositionsByFile(snapshot.chunks)).get(file) ?? [];
+/** Ids of an article's passages, in order. */
+export function chunksOfArticle(snapshot: IndexSnapshot, file: string): readonly number[] {
+  return snapshot.chunks.positionsOf(file);
 }
 
 /** The words of `terms` that an article expresses in no way at all (not even through a broad relative). */

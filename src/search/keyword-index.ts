@@ -1,10 +1,7 @@
-import MiniSearch, { type AsPlainObject, type Options, type SearchOptions } from 'minisearch';
 import { stemmer } from 'stemmer';
 import { eng as englishStopWords } from 'stopword';
-import type { Chunk } from '../chunk/chunker.js';
 import { FUNCTION_WORDS } from './function-words.js';
 import { IRREGULAR_BASE } from './irregular-forms.js';
-import { parseArrayByLine, stringifyArrayByLine } from '../index/sliced-io.js';
 
 const POSSESSIVE = /[’']s$/;
 const STOP_WORDS = new Set<string>([...englishStopWords, ...FUNCTION_WORDS]);
@@ -18,12 +15,6 @@ const STOP_STEMS = new Set(
 );
 /** Stems this long also match longer words that start with them ("kuwait" finds "kuwaiti"); shorter ones would over-match. */
 export const PREFIX_MIN_LENGTH = 6;
-
-interface KeywordDocument {
-  id: number;
-  text: string;
-  title: string;
-}
 
 // Porter stemming is a cascade of regexes and ran for every word of every passage at build time and of every
 // highlighted sentence at question time. A corpus has a bounded vocabulary, so each word is stemmed once.
@@ -46,54 +37,46 @@ export function keywordTerm(term: string): string | null {
   return result;
 }
 
-// MiniSearch needs the same options when an index is rebuilt from JSON.
-const OPTIONS: Options<KeywordDocument> = {
-  fields: ['text', 'title'],
-  processTerm: keywordTerm,
-};
-
-const SEARCH: SearchOptions = {
-  boost: { text: 1, title: 0.5 },
-  prefix: (term) => term.length >= PREFIX_MIN_LENGTH,
-};
-
-export function buildKeywordIndex(chunks: readonly Chunk[], titleOf: (file: string) => string): MiniSearch {
-  const index = new MiniSearch<KeywordDocument>(OPTIONS);
-  index.addAll(chunks.map((c, id) => ({ id, text: c.text, title: titleOf(c.file) })));
-  return index;
+/**
+ * The text the FTS5 keyword index stores for a passage or title: its terms as keywordTerm makes them, in order,
+ * separated by spaces. Tokenising here rather than in SQLite keeps one stemmer (Porter with irregular forms and the
+ * project's stop words) for indexing, questions, highlighting and coverage; FTS5 only splits on the spaces.
+ */
+export function keywordText(text: string): string {
+  const terms: string[] = [];
+  for (const word of text.split(SPACE_OR_PUNCTUATION)) {
+    const term = keywordTerm(word);
+    if (term) terms.push(term);
+  }
+  return terms.join(' ');
 }
 
 /**
- * The index as text: MiniSearch's plain object, split into its header (everything but the term index) followed by
- * one term per line, so that loading can parse it a line at a time (see sliced-io.ts).
+ * An FTS5 tokenizer that splits keywordText back into its terms: `ascii` keeps every non-ASCII character in a token
+ * and lower-cases nothing that matters (terms are lower case already); the ASCII symbols a term can hold (the
+ * split removes spaces and punctuation, not symbols: "$5") are made token characters too.
  */
-export function serializeKeywordIndex(index: MiniSearch): string {
-  const { index: terms, ...header } = index.toJSON();
-  return stringifyArrayByLine([header, ...terms]);
-}
-
-/** Loads what serializeKeywordIndex wrote, yielding to the event loop every few milliseconds. */
-export async function loadKeywordIndex(bytes: Buffer): Promise<MiniSearch> {
-  const [header, ...terms] = (await parseArrayByLine(bytes)) as [Omit<AsPlainObject, 'index'>, ...AsPlainObject['index']];
-  return MiniSearch.loadJSAsync<KeywordDocument>({ ...header, index: terms }, OPTIONS);
-}
+export const FTS_TOKENIZER = "ascii tokenchars '$+<=>^`|~'";
 
 export interface KeywordHit {
   chunk: number;
+  /** BM25, higher is better. */
   score: number;
-  /** Stems of the question that this passage contains. */
-  stems: readonly string[];
 }
 
 /**
- * Every passage containing at least one question term, best BM25 score first. `boost` weighs each stem; when
- * `prefixed` is given, only those stems also match as prefixes (expansions are whole words).
+ * The FTS5 query for a question's words: any of their terms, a term that `prefixed` names and that is at least
+ * PREFIX_MIN_LENGTH long also as a prefix ("kuwait" finds "kuwaiti"). Null when no word is a term.
  */
-export function searchKeywords(index: MiniSearch, question: string, boost?: (stem: string) => number, prefixed?: ReadonlySet<string>): KeywordHit[] {
-  const options: SearchOptions = { ...SEARCH };
-  if (boost) options.boostTerm = (term: string) => boost(term);
-  if (prefixed) options.prefix = (term: string) => term.length >= PREFIX_MIN_LENGTH && prefixed.has(term);
-  return index.search(question, options).map((r) => ({ chunk: r.id as number, score: r.score, stems: r.queryTerms }));
+export function keywordQuery(question: string, prefixed?: ReadonlySet<string>): string | null {
+  const phrases = new Set<string>();
+  for (const word of question.split(SPACE_OR_PUNCTUATION)) {
+    const term = keywordTerm(word);
+    if (!term) continue;
+    const prefix = term.length >= PREFIX_MIN_LENGTH && (prefixed ? prefixed.has(term) : true);
+    phrases.add(`"${term.replace(/"/g, '""')}"${prefix ? '*' : ''}`);
+  }
+  return phrases.size ? [...phrases].join(' OR ') : null;
 }
 
 export interface QuestionTerm {
@@ -101,7 +84,7 @@ export interface QuestionTerm {
   stem: string;
 }
 
-/** MiniSearch's own tokenizer rule, so question terms are exactly the terms the index was searched with. */
+/** The one tokenizer rule (MiniSearch's, which the index used first), for indexing, questions and statistics alike. */
 export const SPACE_OR_PUNCTUATION = /[\n\r\p{Z}\p{P}]+/u;
 
 /** The stems of a text's content words; what highlighting needs, without questionTerms' per-word objects. */

@@ -26,11 +26,11 @@ export function distinctCandidates(snapshot: IndexSnapshot, ranked: Candidate[],
 /** Whether two passages say the same thing: the test above, shared by answers and story clusters. */
 export function nearDuplicatePassages(snapshot: IndexSnapshot, a: number, b: number): boolean {
   if (jaccard(passageTrigrams(snapshot, a), passageTrigrams(snapshot, b)) >= SAME_WORDING_JACCARD) return true;
-  return snapshot.chunks[a].file !== snapshot.chunks[b].file && dot(vectorOf(snapshot, a), vectorOf(snapshot, b)) >= SAME_MEANING_COSINE;
+  return snapshot.chunks.fileOf(a) !== snapshot.chunks.fileOf(b) && dot(vectorOf(snapshot, a), vectorOf(snapshot, b)) >= SAME_MEANING_COSINE;
 }
 
 export function passageTrigrams(snapshot: IndexSnapshot, chunk: number): Set<string> {
-  return derived(snapshot, `trigrams:${chunk}`, () => wordTrigrams(snapshot.chunks[chunk].text));
+  return derived(snapshot, `trigrams:${chunk}`, () => wordTrigrams(snapshot.chunks.get(chunk).text));
 }
 
 function wordTrigrams(text: string): Set<string> {

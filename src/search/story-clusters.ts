@@ -49,7 +49,7 @@ export function onePerStory<T extends { chunk: number }>(snapshot: IndexSnapshot
   const { clusterOf } = storyClusters(snapshot);
   const seen = new Set<string[]>();
   return ranked.filter((c) => {
-    const cluster = clusterOf.get(snapshot.chunks[c.chunk].file);
+    const cluster = clusterOf.get(snapshot.chunks.fileOf(c.chunk)!);
     if (!cluster) return true;
     if (seen.has(cluster)) return false;
     seen.add(cluster);

@@ -87,7 +87,7 @@ export async function buildTimeline(snapshot: IndexSnapshot, models: AnswerModel
 }
 
 function entryOf(snapshot: IndexSnapshot, query: QueryAnalysis, chunk: number): TimelineEntry {
-  const doc = snapshot.manifest.documents[snapshot.chunks[chunk].file];
+  const doc = snapshot.manifest.documents[snapshot.chunks.fileOf(chunk)!];
   return { date: doc.date, title: doc.title, source: doc.source, url: doc.url, sentence: bestSentence(snapshot, chunk, query) };
 }
 

@@ -6,10 +6,10 @@
 import { readdirSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { HierarchicalNSW } from 'hnswlib-node';
-import type MiniSearch from 'minisearch';
 import { DEFAULT_CHUNKING } from '../../src/chunk/chunker.js';
 import { DEFAULT_HNSW, MANIFEST_VERSION } from '../../src/index/manifest.js';
 import { saveSnapshot } from '../../src/index/store.js';
+import { emptyCounts } from '../../src/search/corpus-stats.js';
 
 const indexDir = process.argv[2];
 const stalledHnsw = {
@@ -22,14 +22,14 @@ const stalledHnsw = {
 } as unknown as HierarchicalNSW;
 
 if (!readdirSync(indexDir).includes('CURRENT')) throw new Error(`${indexDir} holds no index to write beside.`);
-await saveSnapshot(indexDir, { chunks: [], vectors: new Float32Array(0), hnsw: stalledHnsw, keywords: {} as MiniSearch }, {
+await saveSnapshot(indexDir, { vectors: new Float32Array(0), hnsw: stalledHnsw, passages: { base: null, removed: [], added: [], counts: emptyCounts() } }, {
   version: MANIFEST_VERSION,
   model: 'test-hashing',
   dimension: 32,
   chunking: DEFAULT_CHUNKING,
   hnsw: DEFAULT_HNSW,
   documents: {},
-  counts: { documents: 0, chunks: 0, vectors: 0 },
+  counts: { documents: 0, chunks: 0, vectors: 0, deletedVectors: 0 },
   stories: [],
   builtAt: new Date().toISOString(),
   buildSeconds: 0,
