@@ -3,7 +3,8 @@ import { lstat, open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The bytes of one article, or why it is not read (one phrase, safe to show to moderators). */
-export type ArticleBytes = { bytes: Buffer } | { reason: string };
+/** The file's bytes and its modification time as read (fstat of the open file), or why it cannot be read. */
+export type ArticleBytes = { bytes: Buffer; mtimeMs: number } | { reason: string };
 
 /*
  * The corpus folder is read by a long-running bot, so nothing in it may make indexing hang, eat memory or read
@@ -46,7 +47,7 @@ export async function readArticleFile(fullPath: string, realCorpusDir: string, m
     }
     // It grew past the limit after fstat: a file being written, or a device posing as a file.
     if (length > maxBytes) return { reason: tooLarge(length, maxBytes, 'at least ') };
-    return { bytes: buffer.subarray(0, length) };
+    return { bytes: buffer.subarray(0, length), mtimeMs: info.mtimeMs };
   } catch (err) {
     return { reason: `unreadable (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
   } finally {

@@ -12,6 +12,9 @@ export interface CorpusDocument {
   text: string;
   /** sha256 of the raw file bytes: decides whether a document must be re-embedded. */
   hash: string;
+  /** The file's size in bytes and modification time when read; absent for articles not read from a file. */
+  size?: number;
+  mtimeMs?: number;
 }
 
 export interface SkippedFile {

@@ -89,6 +89,8 @@ async function readArticle(
     url: meta.url,
     text: meta.body,
     hash: createHash('sha256').update(bytes).digest('hex'),
+    size: bytes.length,
+    mtimeMs: read.mtimeMs,
   };
 }
 

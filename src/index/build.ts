@@ -1,7 +1,8 @@
 import hnswlib from 'hnswlib-node';
 import { chunkDocument, chunkPositionsByFile, DEFAULT_CHUNKING, textToEmbed, type Chunk, type ChunkingOptions } from '../chunk/chunker.js';
 import type { CorpusDocument, SkippedFile } from '../corpus/document.js';
-import { loadCorpus } from '../corpus/loader.js';
+import { DEFAULT_MAX_ARTICLE_BYTES, loadCorpus } from '../corpus/loader.js';
+import { corpusUnchangedOnDisk } from './unchanged-on-disk.js';
 import type { Embedder } from '../embed/embedder.js';
 import { countArticle, emptyCounts, type StatsCounts } from '../search/corpus-stats.js';
 import { groupStories } from '../search/story-grouping.js';
@@ -95,8 +96,8 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
 
   const manifestDocuments: Record<string, ManifestDocument> = {};
   for (const d of documents) {
-    const { source, title, date, url, hash } = d;
-    manifestDocuments[d.file] = { source, title, date, url, hash, chunks: chunksOf.get(d.file) ?? 0 };
+    const { source, title, date, url, hash, size, mtimeMs } = d;
+    manifestDocuments[d.file] = { source, title, date, url, hash, chunks: chunksOf.get(d.file) ?? 0, ...(size !== undefined && mtimeMs !== undefined ? { size, mtimeMs } : {}) };
   }
   const chunkCount = Object.values(manifestDocuments).reduce((sum, d) => sum + d.chunks, 0);
   // In the build process, off the thread that answers; after a one-article change, from the previous groups.
@@ -123,7 +124,9 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
 
 /**
  * The summary of a reindex of `previous` if it would change nothing (same articles, same settings), else null.
- * Reads the corpus and hashes it, embeds nothing: a caller can skip starting a build for a no-op reindex.
+ * Compares the articles' sizes and modification times with the manifest first (unchanged-on-disk.ts); reads and
+ * hashes the corpus only when they differ or cannot be trusted. Embeds nothing: a caller can skip starting a build
+ * for a no-op reindex.
  */
 export async function summaryIfUpToDate(options: {
   corpusDir: string;
@@ -134,6 +137,12 @@ export async function summaryIfUpToDate(options: {
 }): Promise<BuildSummary | null> {
   const started = performance.now();
   const { corpusDir, previous, model, warn, maxArticleBytes } = options;
+  const compatible = isCompatible(previous.manifest, model, DEFAULT_CHUNKING, DEFAULT_HNSW);
+  if (compatible && (await corpusUnchangedOnDisk(corpusDir, previous.manifest, maxArticleBytes ?? DEFAULT_MAX_ARTICLE_BYTES))) {
+    const { documents, chunks } = previous.manifest.counts;
+    const seconds = (performance.now() - started) / 1000;
+    return { added: [], changed: [], removed: [], unchanged: documents, skipped: [], documents, chunks, rebuilt: false, seconds };
+  }
   const plan = await planBuild(corpusDir, previous, model, DEFAULT_CHUNKING, DEFAULT_HNSW, warn, maxArticleBytes);
   return unchangedSummary(plan, (performance.now() - started) / 1000);
 }

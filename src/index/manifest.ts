@@ -28,6 +28,9 @@ export interface ManifestDocument {
   url: string | null;
   hash: string;
   chunks: number;
+  /** Size and modification time of the file as read: a reindex that finds both unchanged need not read it. */
+  size?: number;
+  mtimeMs?: number;
 }
 
 /** Written beside the index; everything needed to decide whether the files may be searched. */
@@ -79,6 +82,8 @@ const documentSchema = z.strictObject({
   url: z.string().nullable(),
   hash: sha256Hex,
   chunks: wholeCount,
+  size: wholeCount.optional(),
+  mtimeMs: z.number().nonnegative().optional(),
 });
 
 const manifestSchema: z.ZodType<Manifest> = z

@@ -1,0 +1,73 @@
+import { readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openRuntime } from '../src/app/runtime.js';
+import { summaryIfUpToDate } from '../src/index/build.js';
+import type { IndexSnapshot } from '../src/index/snapshot.js';
+import { corpusUnchangedOnDisk } from '../src/index/unchanged-on-disk.js';
+import { tempCorpus } from './helpers/seed-runtime.js';
+
+const LIMIT = 4 * 1024 * 1024;
+const AN_HOUR_AGO = new Date(Date.now() - 3_600_000);
+let corpusDir: string;
+let snapshot: IndexSnapshot;
+let model: { modelId: string; dimension: number };
+
+beforeAll(async () => {
+  const settings = await tempCorpus('stat-');
+  corpusDir = settings.corpusDir;
+  // Files written long before the build, as in a real corpus (a fresh copy would be "racy": see below).
+  for (const name of await readdir(corpusDir)) await utimes(path.join(corpusDir, name), AN_HOUR_AGO, AN_HOUR_AGO);
+  const runtime = await openRuntime(settings, () => {});
+  snapshot = await runtime.index.current();
+  model = runtime.embedder;
+});
+
+describe('a no-op reindex without reading the articles', () => {
+  it('the manifest records each article’s size and modification time; unchanged, a reindex reports nothing to do', async () => {
+    const first = Object.values(snapshot.manifest.documents)[0];
+    expect(first.size).toBeGreaterThan(0);
+    expect(Math.abs(first.mtimeMs! - AN_HOUR_AGO.getTime())).toBeLessThan(1); // file times carry sub-millisecond digits
+    expect(await corpusUnchangedOnDisk(corpusDir, snapshot.manifest, LIMIT)).toBe(true);
+    const summary = await summaryIfUpToDate({ corpusDir, previous: snapshot, model });
+    expect(summary).toMatchObject({ rebuilt: false, added: [], changed: [], removed: [], documents: 5 });
+  });
+
+  it('any doubt reads the corpus: a touched, added or removed file, a lower size limit, an index without sizes', async () => {
+    const [name] = Object.keys(snapshot.manifest.documents);
+    const file = path.join(corpusDir, name);
+    const later = new Date(AN_HOUR_AGO.getTime() + 60_000);
+    await utimes(file, later, later);
+    expect(await corpusUnchangedOnDisk(corpusDir, snapshot.manifest, LIMIT)).toBe(false);
+    // Same bytes: reading them finds nothing changed after all.
+    expect(await summaryIfUpToDate({ corpusDir, previous: snapshot, model })).toMatchObject({ rebuilt: false });
+    await utimes(file, AN_HOUR_AGO, AN_HOUR_AGO);
+    expect(await corpusUnchangedOnDisk(corpusDir, snapshot.manifest, LIMIT)).toBe(true);
+
+    expect(await corpusUnchangedOnDisk(corpusDir, snapshot.manifest, 100)).toBe(false);
+    const withoutSizes = { ...snapshot.manifest, documents: { ...snapshot.manifest.documents, [name]: { ...snapshot.manifest.documents[name], size: undefined } } };
+    expect(await corpusUnchangedOnDisk(corpusDir, withoutSizes, LIMIT)).toBe(false);
+
+    const extra = path.join(corpusDir, 'zz_new.md');
+    await writeFile(extra, '---\ntitle: New\n---\nA new article about Hezbollah.\n');
+    await utimes(extra, AN_HOUR_AGO, AN_HOUR_AGO);
+    expect(await corpusUnchangedOnDisk(corpusDir, snapshot.manifest, LIMIT)).toBe(false);
+    expect(await summaryIfUpToDate({ corpusDir, previous: snapshot, model })).toBeNull();
+    await rm(extra);
+    expect(await corpusUnchangedOnDisk(corpusDir, snapshot.manifest, LIMIT)).toBe(true);
+  });
+
+  it('does not trust a time within two seconds of the build: a coarse file-system clock could hide a second change', async () => {
+    const [name] = Object.keys(snapshot.manifest.documents);
+    const file = path.join(corpusDir, name);
+    const justBefore = new Date(Date.parse(snapshot.manifest.builtAt) - 500);
+    await utimes(file, justBefore, justBefore);
+    const { mtimeMs } = await stat(file);
+    const racy = { ...snapshot.manifest, documents: { ...snapshot.manifest.documents, [name]: { ...snapshot.manifest.documents[name], mtimeMs } } };
+    expect(await corpusUnchangedOnDisk(corpusDir, racy, LIMIT)).toBe(false);
+    // The same record an hour older is trusted.
+    await utimes(file, AN_HOUR_AGO, AN_HOUR_AGO);
+    const settled = { ...racy, documents: { ...racy.documents, [name]: { ...racy.documents[name], mtimeMs: (await stat(file)).mtimeMs } } };
+    expect(await corpusUnchangedOnDisk(corpusDir, settled, LIMIT)).toBe(true);
+  });
+});
