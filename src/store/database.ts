@@ -37,22 +37,27 @@ export class StoreError extends Error {
 
 /**
  * Opens (creating the file and its folder on first use) and migrates the database. WAL lets a second bot process
- * read while this one writes. While opening, SQLite's own busy_timeout makes two processes creating the file wait
- * for each other; once open, the connection's busy_timeout is 0 and callers wait through `whileBusy`, which looks
- * for a free lock far more often than SQLite's handler does.
+ * read while this one writes. The connection's busy_timeout stays 0: every step that may meet another connection's
+ * lock waits through `whileBusy`, which looks for a free lock far more often than SQLite's handler does. Opening
+ * too: two processes creating the file at once contend for the switch to WAL and for each migration step, and the
+ * handler's sleeps of up to 100 ms missed the gaps between the other's steps until the timeout ran out (seen once
+ * in CI: "locked by another process for longer than the busy timeout").
  */
 export function openDatabase(file: string, options: OpenOptions = {}): SqliteDatabase {
   let db: SqliteDatabase | undefined;
   try {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    db = new Database(file);
-    db.pragma(`busy_timeout = ${busyTimeout(options)}`);
+    // better-sqlite3's default is SQLite's handler for 5 s; whileBusy does the waiting instead.
+    db = new Database(file, { timeout: 0 });
+    const opened = db;
+    const wait = busyTimeout(options);
     // Reading the mode first costs nothing and lets a read-only file that is already in WAL mode still open.
-    if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
+    whileBusy(wait, () => {
+      if (opened.pragma('journal_mode', { simple: true }) !== 'wal') opened.pragma('journal_mode = WAL');
+    });
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL'); // safe with WAL: a power cut may lose the last commits, never corrupt
-    migrate(db, options.migrations ?? MIGRATIONS);
-    db.pragma('busy_timeout = 0');
+    migrate(db, options.migrations ?? MIGRATIONS, wait);
     return db;
   } catch (err) {
     db?.close();
@@ -119,9 +124,9 @@ export function schemaVersion(db: SqliteDatabase): number {
  * the file at the last complete step. IMMEDIATE takes the write lock before the version is read: two processes
  * starting together cannot both apply the same step.
  */
-function migrate(db: SqliteDatabase, migrations: readonly Migration[]): void {
+function migrate(db: SqliteDatabase, migrations: readonly Migration[], waitMs: number): void {
   const latest = migrations.length ? migrations[migrations.length - 1].version : 0;
-  const found = schemaVersion(db);
+  const found = whileBusy(waitMs, () => schemaVersion(db));
   if (found > latest) {
     throw new StoreError(
       `The database ${db.name} has schema version ${found}, newer than this bot's ${latest}: run the newer version of the bot, or point DATABASE_PATH at another file.`,
@@ -130,11 +135,12 @@ function migrate(db: SqliteDatabase, migrations: readonly Migration[]): void {
   }
   if (found === latest) return;
   for (const migration of migrations) {
-    db.transaction(() => {
+    const step = db.transaction(() => {
       if (schemaVersion(db) >= migration.version) return;
       db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
-    }).immediate();
+    });
+    whileBusy(waitMs, () => step.immediate());
   }
 }
 
