@@ -176,11 +176,12 @@ describe('what the question is about in this corpus', () => {
 
   it('tells the words a question uses as nouns from the sentence, not from a dictionary', () => {
     const tagger = PartOfSpeech.load();
-    expect([...tagger.nounsIn('What did Lavrov say about sanctions on Russia?')]).toEqual(['lavrov', 'sanctions', 'russia']);
-    expect(tagger.nounsIn('what did lavrov say about the use of force').has('use')).toBe(true);
-    expect(tagger.nounsIn('Israel used force against civilians').has('used')).toBe(false);
-    expect([...tagger.nounsIn('What list did Russia give to Hamas?')]).toEqual(['list', 'russia', 'hamas']);
-    expect([...tagger.nounsIn("lavrov on israel's armenia-azerbaijan plan")]).toEqual(['lavrov', 'israel', 'armenia', 'azerbaijan', 'plan']);
+    const nounsIn = (text: string) => tagger.wordClasses(text).nouns;
+    expect([...nounsIn('What did Lavrov say about sanctions on Russia?')]).toEqual(['lavrov', 'sanctions', 'russia']);
+    expect(nounsIn('what did lavrov say about the use of force').has('use')).toBe(true);
+    expect(nounsIn('Israel used force against civilians').has('used')).toBe(false);
+    expect([...nounsIn('What list did Russia give to Hamas?')]).toEqual(['list', 'russia', 'hamas']);
+    expect([...nounsIn("lavrov on israel's armenia-azerbaijan plan")]).toEqual(['lavrov', 'israel', 'armenia', 'azerbaijan', 'plan']);
   });
 
   it('does not answer when the article never mentions a thing the question names, however light that word is', async () => {

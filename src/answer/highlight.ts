@@ -1,6 +1,5 @@
 import { derived } from '../index/derived.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
-import { chunksOfArticle } from '../search/evidence.js';
 import { termStems } from '../search/keyword-index.js';
 import { termEvidence, type QueryAnalysis } from '../search/query.js';
 import { tidyExcerpt } from './excerpt.js';
@@ -44,7 +43,7 @@ function articleStats(snapshot: IndexSnapshot, file: string): ArticleStats {
   return derived(snapshot, `article-stats:${file}`, () => {
     const seen = new Set<number>();
     const containing = new Map<string, number>();
-    for (const index of chunksOfArticle(snapshot, file)) {
+    for (const index of snapshot.chunks.positionsOf(file)) {
       const chunk = snapshot.chunks.get(index);
       sentenceStems(snapshot, index).forEach((stems, i) => {
         const start = chunk.start + chunk.sentences[i][0];

@@ -33,11 +33,6 @@ export class PartOfSpeech {
     });
     return classes;
   }
-
-  /** The words the sentence uses as nouns (see wordClasses). */
-  nounsIn(text: string): Set<string> {
-    return this.wordClasses(text).nouns;
-  }
 }
 
 export interface WordClasses {

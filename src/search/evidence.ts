@@ -36,14 +36,9 @@ export function passageStems(snapshot: IndexSnapshot, chunk: number): Set<string
 export function articleStems(snapshot: IndexSnapshot, file: string): Set<string> {
   return derived(snapshot, `article-stems:${file}`, () => {
     const stems = new Set<string>();
-    for (const chunk of chunksOfArticle(snapshot, file)) for (const s of passageStems(snapshot, chunk)) stems.add(s);
+    for (const chunk of snapshot.chunks.positionsOf(file)) for (const s of passageStems(snapshot, chunk)) stems.add(s);
     return stems;
   });
-}
-
-/** Ids of an article's passages, in order. */
-export function chunksOfArticle(snapshot: IndexSnapshot, file: string): readonly number[] {
-  return snapshot.chunks.positionsOf(file);
 }
 
 /** The words of `terms` that an article expresses in no way at all (not even through a broad relative). */
