@@ -16,16 +16,9 @@ export const VOTE_REFUSED = {
  */
 export async function handleFeedbackClick(interaction: ButtonInteraction, context: BotContext): Promise<void> {
   const { logger } = context;
-  const where = { user: interaction.user.id, guild: interaction.guildId, message: interaction.message.id };
-  const click = parseFeedbackCustomId(interaction.customId);
-  if (!click) {
-    logger.warn({ ...where, customId: interaction.customId.slice(0, 100) }, 'feedback click refused: malformed custom id');
-    return refusePrivately(interaction, VOTE_REFUSED.malformed);
-  }
-  if (cannotSeeChannel(interaction)) {
-    logger.warn({ ...where, customId: click.answerId }, 'feedback click refused: the member cannot see the channel');
-    return refusePrivately(interaction, VOTE_REFUSED.cannotSee);
-  }
+  const accepted = await acceptedClick(interaction, context, 'feedback', parseFeedbackCustomId, VOTE_REFUSED);
+  if (!accepted) return;
+  const { click, where } = accepted;
   const outcome = context.feedback.vote(click.answerId, interaction.user.id, interaction.guildId, click.vote);
   const logged = { ...where, answer: click.answerId, vote: click.vote };
   switch (outcome.status) {
@@ -49,11 +42,39 @@ export async function handleFeedbackClick(interaction: ButtonInteraction, contex
 }
 
 /**
+ * The checks every button click starts with, before anything is looked up: a custom id of ours, from a member who
+ * can see the channel. Returns the parsed click and where it came from (for the log), or null once the clicker has
+ * been told privately why not and the log says so.
+ */
+export async function acceptedClick<T>(
+  interaction: ButtonInteraction,
+  context: BotContext,
+  kind: string,
+  parse: (customId: string) => T | null,
+  refused: { malformed: string; cannotSee: string },
+): Promise<{ click: T; where: { user: string; guild: string | null; message: string } } | null> {
+  const where = { user: interaction.user.id, guild: interaction.guildId, message: interaction.message.id };
+  const logged = { ...where, customId: interaction.customId.slice(0, 100) };
+  const click = parse(interaction.customId);
+  if (!click) {
+    context.logger.warn(logged, `${kind} click refused: malformed custom id`);
+    await refusePrivately(interaction, refused.malformed);
+    return null;
+  }
+  if (cannotSeeChannel(interaction)) {
+    context.logger.warn(logged, `${kind} click refused: the member cannot see the channel`);
+    await refusePrivately(interaction, refused.cannotSee);
+    return null;
+  }
+  return { click, where };
+}
+
+/**
  * Discord computes a clicker's permissions in the message's channel and sends them with the click. Someone who
  * cannot see the channel cannot have seen the answer: the click is forged, or stale (a role taken away since the
  * message was shown); it must not count as a reader's vote nor fetch the answer's question for them.
  */
-export function cannotSeeChannel(interaction: ButtonInteraction): boolean {
+function cannotSeeChannel(interaction: ButtonInteraction): boolean {
   return interaction.inGuild() && interaction.memberPermissions !== null && !interaction.memberPermissions.has(PermissionFlagsBits.ViewChannel);
 }
 

@@ -2,7 +2,7 @@ import { MessageFlags, type ButtonInteraction } from 'discord.js';
 import { answerQuestion } from '../answer/answer.js';
 import { morePage } from './answer-message.js';
 import { NO_PINGS, type BotContext } from './context.js';
-import { cannotSeeChannel, refusePrivately } from './feedback-votes.js';
+import { acceptedClick, refusePrivately } from './feedback-votes.js';
 import { MORE_MAX_CITATIONS, MORE_PAGE, parseMoreCustomId } from './more-button.js';
 
 export const MORE_REFUSED = {
@@ -22,17 +22,10 @@ export const NOTHING_MORE = 'No other article answers this question.';
  */
 export async function handleMoreClick(interaction: ButtonInteraction, context: BotContext): Promise<void> {
   const { logger } = context;
-  const where = { user: interaction.user.id, guild: interaction.guildId, message: interaction.message.id };
-  const click = parseMoreCustomId(interaction.customId);
-  if (!click) {
-    logger.warn({ ...where, customId: interaction.customId.slice(0, 100) }, 'more click refused: malformed custom id');
-    return refusePrivately(interaction, MORE_REFUSED.malformed);
-  }
+  const accepted = await acceptedClick(interaction, context, 'more', parseMoreCustomId, MORE_REFUSED);
+  if (!accepted) return;
+  const { click, where } = accepted;
   const logged = { ...where, answer: click.answerId, shown: click.shown };
-  if (cannotSeeChannel(interaction)) {
-    logger.warn(logged, 'more click refused: the member cannot see the channel');
-    return refusePrivately(interaction, MORE_REFUSED.cannotSee);
-  }
   const found = context.feedback.findAnswer(click.answerId);
   if (!found.ok) {
     logger.warn({ ...logged, problem: found.problem.message }, 'more click refused: the answer could not be looked up');
