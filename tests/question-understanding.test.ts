@@ -33,6 +33,7 @@ describe('time in questions', () => {
     ['lavrov since march', { from: '2026-03-01', to: null }, 'lavrov'],
     ['lavrov last week', { from: '2026-11-16', to: '2026-11-23' }, 'lavrov'],
     ['news from 2023', { from: '2023-01-01', to: '2023-12-31' }, 'news'],
+    ['lavrov comments from december 2023', { from: '2023-12-01', to: '2023-12-31' }, 'lavrov comments'],
     ['hezbollah since 2024', { from: '2024-01-01', to: null }, 'hezbollah'],
     ['hamas before 2024', { from: null, to: '2023-12-31' }, 'hamas'],
     ['hamas until 2024', { from: null, to: '2024-12-31' }, 'hamas'],
@@ -203,6 +204,19 @@ describe('what the question is about in this corpus', () => {
     expect(answer.words.find((w) => w.word === 'spreading')?.kind).toBeNull();
     expect(answer.answered).toBe(true);
     expect(fileOf(answer.citations[0].source)).toMatch(/^000/);
+  });
+
+  it('does not count a verb no article uses as a topic the corpus lacks (rule 1): reporters word verbs their own way', async () => {
+    const answer = await answerQuestion(snapshot, runtime, "what share of gaza's health system stopped working");
+    expect(answer.words.filter((w) => w.word === 'stopped' || w.word === 'working')).toMatchObject([{ share: 0 }, { share: 0 }]);
+    expect(answer.verdict).not.toBe('words-not-in-corpus');
+  });
+
+  it('takes no unchecked second step: "schools" does not reach "the Eight" through "Ashcan school"', async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'how many schools were destroyed in gaza');
+    const matched = answer.citations.flatMap((c) => c.evidence).filter((e) => e.word === 'schools').map((e) => e.matched);
+    expect(matched).not.toContain('eight');
+    expect(answer.words.find((w) => w.word === 'schools')?.matched).not.toBe('eight');
   });
 
   it('asks the whole article, not the passage, for the things named: a passage may leave the place to the one before', async () => {

@@ -62,16 +62,16 @@ export function passageEvidence(snapshot: IndexSnapshot, chunk: number, query: Q
 
 /**
  * The best the whole corpus can do for each word: a word that no article expresses in any way is evidence that
- * the corpus cannot answer. Prefix matches count as in keyword search.
+ * the corpus cannot answer. Prefix matches count as in keyword search. `unweighed` as for passageEvidence.
  */
-export function corpusEvidence(snapshot: IndexSnapshot, query: QueryAnalysis): PassageEvidence {
+export function corpusEvidence(snapshot: IndexSnapshot, query: QueryAnalysis, unweighed?: ReadonlySet<string>): PassageEvidence {
   const stats = corpusStats(snapshot);
   const has = (stem: string, prefix: boolean) =>
     stats.articleFrequency.has(stem) ||
     (prefix &&
       stem.length >= PREFIX_MIN_LENGTH &&
       derived(snapshot, `prefix:${stem}`, () => startsAny(stats.articleFrequency.keys(), stem)));
-  return evidenceIn(query, has, (term) => term.information);
+  return evidenceIn(query, has, (term) => (unweighed?.has(term.word) ? 0 : term.information));
 }
 
 /**

@@ -184,9 +184,12 @@ function throughCollocationsUncached(context: QueryContext, word: string, ownSte
   const out: Expansion[] = [];
   for (const phrase of (context.wordnet?.collocationsWith(word) ?? []).slice(0, MAX_COLLOCATIONS)) {
     // The uncertain step is word → phrase ("facilities" → "health facility", not "toilet facility"): check that
-    // sense; the phrase's own synonyms and hyponyms are then checked against the phrase, as for any word.
+    // sense; the phrase's own synonyms and hyponyms are then checked against the phrase, as for any word. A phrase
+    // without a vector cannot be checked, and is not taken: unlike a rare word, which has few senses, it is a second
+    // step away from the question ("schools" → "Ashcan school" → "the Eight", a group of painters, which made
+    // "eight dual citizens" evidence for "schools").
     const similarity = context.vectors?.similarity(word, phrase) ?? null;
-    if (similarity !== null && similarity < SAME_SENSE) continue;
+    if (context.vectors && (similarity === null || similarity < SAME_SENSE)) continue;
     for (const e of related(context, phrase, ownStem)) {
       if (e.kind === 'synonym' || e.relation === 'hyponym') out.push({ ...e, credit: COLLOCATION_CREDIT, kind: 'related' });
     }

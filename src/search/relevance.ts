@@ -15,7 +15,10 @@ import type { QueryAnalysis, WeightedTerm } from './query.js';
  *    close some passage about prices may be in vector space. Within the threshold, a question may still use a
  *    word the articles do not ("How many Palestinians have died…": the article says "lost their lives").
  *    This share is of information in general English: a word's absence from every article says the corpus lacks
- *    it, whether or not the question's other words are common here.
+ *    it, whether or not the question's other words are common here. A verb that no article uses is left out, as
+ *    in rule 2: it is how the question asks, and its absence says the reporters worded it otherwise, not that
+ *    they wrote about something else ("what share of gaza's health system stopped working": the article says
+ *    "ceasing to function"). The topic's words are its nouns and their modifiers, and they stay.
  * 2. A passage is cited only when it carries at least half of the question's weight within the corpus
  *    (information × specificity): "What did Lavrov say about sanctions on Russia?" is not answered by a passage
  *    on Lavrov and Russia, because here those two words single out nothing and "sanctions" is everything.

@@ -71,9 +71,10 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
     }
   }
 
-  const corpus = corpusEvidence(snapshot, query);
+  const asked = corpusEvidence(snapshot, query);
   const verbs = new Set(query.terms.filter((t) => t.acts).map((t) => t.word));
-  const unweighed = new Set(corpus.matches.filter((m) => m.credit === 0 && verbs.has(m.word)).map((m) => m.word));
+  const unweighed = new Set(asked.matches.filter((m) => m.credit === 0 && verbs.has(m.word)).map((m) => m.word));
+  const corpus = unweighed.size ? corpusEvidence(snapshot, query, unweighed) : asked;
   const named = namedThings(query);
   const unnamedByArticle = new Map<string, string[]>();
   const unnamed = (file: string) => {

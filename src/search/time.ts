@@ -27,10 +27,14 @@ const NEWEST = /\b(?:the\s+)?(?:latest|newest|most\s+recent|recent(?:ly)?|lately
  * end: a year before a noun names a thing ("the 1967 borders"), not when the question is about.
  */
 const YEAR = /\b(in|during|from|of|since|after|before|until)\s+((?:19|20)\d{2})\b|\b((?:19|20)\d{2})\s*[?.!]*\s*$/giu;
-/** Words that only attach a date to the question ("in November", "last December"); they go with the date. */
-const LEAD_IN = /\b(?:in|on|during|of|last|this)\s+$/iu;
+/**
+ * Words that only attach a date to the question ("in November", "last December", "comments from December 2023");
+ * they go with the date. "From" alone says when something was said or written, as in "news from 2023" (read the
+ * same way for a year, below); with an end ("from March to May") chrono reads the range itself.
+ */
+const LEAD_IN = /\b(?:in|on|during|of|from|last|this)\s+$/iu;
 /** Words before a date that turn it into an open range. */
-const SINCE = /\b(?:since|after|from)\s*$/iu;
+const SINCE = /\b(?:since|after)\s*$/iu;
 const UNTIL = /\b(?:before|until|till|up\s+to)\s*$/iu;
 /** Relative periods that end now ("last week", "the past month"). */
 const PERIOD = /\b(?:last|past|previous|this)\s+(day|week|month|year)s?\b/iu;
