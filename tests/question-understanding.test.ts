@@ -212,6 +212,11 @@ describe('what the question is about in this corpus', () => {
     expect(answer.verdict).not.toBe('words-not-in-corpus');
   });
 
+  it('reads nouns for saying ("comments", "remarks") as "say": not things the cited article must name', async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'lavrov comments from december 2023');
+    expect(answer.citations.map((c) => fileOf(c.source))[0]).toMatch(/^002/);
+  });
+
   it('takes no unchecked second step: "schools" does not reach "the Eight" through "Ashcan school"', async () => {
     const answer = await answerQuestion(snapshot, runtime, 'how many schools were destroyed in gaza');
     const matched = answer.citations.flatMap((c) => c.evidence).filter((e) => e.word === 'schools').map((e) => e.matched);

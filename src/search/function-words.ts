@@ -30,3 +30,14 @@ export const FUNCTION_WORDS: readonly string[] = [
  * of the index: "a report by the UN" is still found by "report" when… asked as a topic with other words).
  */
 export const WORDS_FOR_ARTICLES: ReadonlySet<string> = new Set(['article', 'articles', 'story', 'stories', 'news', 'headline', 'headlines']);
+
+/**
+ * Nouns for what someone said: "lavrov comments from december 2023", "Lavrov's message", "the latest remarks". In
+ * a corpus that reports what people said, they ask the same as "what did Lavrov say": they name the saying, not
+ * what it was about, and every report words the saying its own way ("stated", "noted", "affirmed",
+ * "emphasized"). So they are not things a cited article must mention (rule 3 of relevance.ts); like a verb, they
+ * still weigh in a passage's coverage when some article uses them, and not when none does.
+ */
+export const WORDS_FOR_SAYING: ReadonlySet<string> = new Set(
+  ['comment', 'remark', 'statement', 'message', 'quote', 'word', 'view', 'opinion', 'thought', 'stance'].flatMap((w) => [w, `${w}s`]),
+);

@@ -2,7 +2,7 @@ import type { PartOfSpeech } from '../lexical/part-of-speech.js';
 import type { WordVectors } from '../lexical/word-vectors.js';
 import type { WordNet, WordNetRelation } from '../lexical/wordnet.js';
 import type { CorpusStats } from './corpus-stats.js';
-import { WORDS_FOR_ARTICLES } from './function-words.js';
+import { WORDS_FOR_ARTICLES, WORDS_FOR_SAYING } from './function-words.js';
 import { keywordTerm, questionTerms, SPACE_OR_PUNCTUATION } from './keyword-index.js';
 import type { Lexicon } from './lexicon.js';
 import type { SpellingCorrector } from './spelling.js';
@@ -104,6 +104,7 @@ export function analyseQuestion(question: string, context: QueryContext): QueryA
     // A word only attested as the start of a longer one ("hezbolla" in "hezbollah") is tried as a misspelling
     // first, so the answer can say what was searched for; if it is none, prefix matching still finds it.
     const corrected = stats.articleFrequency.has(t.stem) ? null : context.spelling.correct(t.word);
+    const saying = WORDS_FOR_SAYING.has(t.word);
     const stem = corrected ? (keywordTerm(corrected) ?? t.stem) : t.stem;
     const information = lexicon.information(corrected ?? t.word);
     const spec = specificity(stats, stem);
@@ -113,7 +114,7 @@ export function analyseQuestion(question: string, context: QueryContext): QueryA
       for (const phrase of collocations.get(t.word) ?? []) expansions.push(...related(context, phrase, stem));
       if (!corrected && nouns.has(t.word)) expansions.push(...throughCollocations(context, t.word, stem));
     }
-    return { word: t.word, stem, corrected, information, specificity: spec, weight: information * Math.max(spec, SPECIFICITY_FLOOR), expansions: dedupe(expansions), names: nouns.has(t.word) || adjectives.has(t.word), acts: verbs.has(t.word) };
+    return { word: t.word, stem, corrected, information, specificity: spec, weight: information * Math.max(spec, SPECIFICITY_FLOOR), expansions: dedupe(expansions), names: (nouns.has(t.word) || adjectives.has(t.word)) && !saying, acts: verbs.has(t.word) || saying };
   });
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0);
   const changed = terms.some((t) => t.corrected) || time.phrases.length > 0;
