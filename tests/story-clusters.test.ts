@@ -44,11 +44,23 @@ describe('story clusters on the seeds', () => {
     expect(embed.fields).toEqual([{ name: ALSO_REPORTED_IN, value: expect.stringContaining(`(${readable})`) }]);
   });
 
-  it('no dev question cites two reports of one story', async () => {
+  it('cites a second report of a story only for a sentence the first does not carry: no dev answer shows one twice', async () => {
+    const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+    const trigrams = (text: string) => new Set(words(text).slice(2).map((w, i) => `${words(text)[i]} ${words(text)[i + 1]} ${w}`));
+    let both = 0;
     for (const q of await loadQuestions('eval/dev.jsonl')) {
-      const cited = (await answerQuestion(snapshot, runtime, q.q)).citations.map((c) => prefix(c.source));
-      expect(cited.includes('003') && cited.includes('004'), q.q).toBe(false);
+      const citations = (await answerQuestion(snapshot, runtime, q.q)).citations;
+      const story = citations.filter((c) => ['003', '004'].includes(prefix(c.source)));
+      if (story.length < 2) continue;
+      both += 1;
+      const [first, second] = story.map((c) => trigrams(c.highlight));
+      const shared = [...second].filter((g) => first.has(g)).length;
+      expect(shared / second.size, q.q).toBeLessThan(0.3);
     }
+    // Lavrov's own call for a ceasefire (003) is not the international community's call for a truce (004).
+    const truce = await answerQuestion(snapshot, runtime, 'what did the russian foreign minister say about a truce');
+    expect(truce.citations.map((c) => prefix(c.source)).sort()).toEqual(expect.arrayContaining(['003', '004']));
+    expect(both).toBeGreaterThan(0);
   });
 });
 

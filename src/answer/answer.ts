@@ -112,7 +112,8 @@ export async function answerQuestion(
   const query = analyseQuestion(question, queryContext(snapshot, models, options.now));
   const retrieval = retrieve(snapshot, query, queryVector, { mode: options.mode });
   const searched = performance.now();
-  const cited = distinctCandidates(snapshot, onePerStory(snapshot, bestPerArticle(snapshot, retrieval.candidates.filter(carriesEvidence))), k);
+  const shown = (chunk: number) => bestSentence(snapshot, chunk, query);
+  const cited = distinctCandidates(snapshot, onePerStory(snapshot, bestPerArticle(snapshot, retrieval.candidates.filter(carriesEvidence)), shown), k);
   const verdict = judge(query, retrieval, cited);
   const chosen = verdict === 'answered' ? orderForQuestion(snapshot, query, cited) : [];
   const citations = chosen.map((candidate, i): Citation => {

@@ -33,7 +33,7 @@ export function passageTrigrams(snapshot: IndexSnapshot, chunk: number): Set<str
   return derived(snapshot, `trigrams:${chunk}`, () => wordTrigrams(snapshot.chunks.get(chunk).text));
 }
 
-function wordTrigrams(text: string): Set<string> {
+export function wordTrigrams(text: string): Set<string> {
   const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   const grams = new Set<string>();
   for (let i = 0; i + 2 < words.length; i++) grams.add(`${words[i]} ${words[i + 1]} ${words[i + 2]}`);

@@ -1,5 +1,7 @@
 import { derived } from '../index/derived.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
+import { passageTrigrams, wordTrigrams } from './near-duplicates.js';
+import { CARRIED_OVER_SHARE } from './story-grouping.js';
 
 /*
  * Which articles report the same story (wire copy re-published with light edits): grouped when the index is built
@@ -42,17 +44,38 @@ export function otherReports(snapshot: IndexSnapshot, file: string): OtherReport
 }
 
 /**
- * The best-ranked article of each story, the others dropped: a reader wants different stories before the same
- * one retold, and each kept citation names the other reports instead.
+ * The best-ranked article of each story, and another report of it only where it shows something the cited one does
+ * not: a reader wants different stories before the same one retold, and each kept citation names the other
+ * reports instead. But reports of one story are not copies through and through: 003 retells 004's interview and
+ * adds Lavrov's own call for a ceasefire and a count of destroyed schools and homes that 004 never gives; dropping
+ * 003 whenever 004 ranked first dropped those answers. So a later report gives way only when the sentence it would
+ * be quoted for (`shownSentence`, the highlight) is carried over into a report already cited, by story grouping's
+ * own test (CARRIED_OVER_SHARE of its word trigrams found anywhere in that article): then the reader would see the
+ * same sentence twice.
  */
-export function onePerStory<T extends { chunk: number }>(snapshot: IndexSnapshot, ranked: T[]): T[] {
+export function onePerStory<T extends { chunk: number }>(snapshot: IndexSnapshot, ranked: T[], shownSentence: (chunk: number) => string): T[] {
   const { clusterOf } = storyClusters(snapshot);
-  const seen = new Set<string[]>();
+  const cited = new Map<string[], string[]>();
   return ranked.filter((c) => {
-    const cluster = clusterOf.get(snapshot.chunks.fileOf(c.chunk)!);
+    const file = snapshot.chunks.fileOf(c.chunk)!;
+    const cluster = clusterOf.get(file);
     if (!cluster) return true;
-    if (seen.has(cluster)) return false;
-    seen.add(cluster);
+    const before = cited.get(cluster);
+    if (before?.some((other) => carriedOver(snapshot, shownSentence(c.chunk), other))) return false;
+    cited.set(cluster, [...(before ?? []), file]);
     return true;
   });
+}
+
+/** Whether `sentence` is carried over into article `file` (story-grouping.ts); a sentence of under three words is not. */
+function carriedOver(snapshot: IndexSnapshot, sentence: string, file: string): boolean {
+  const article = derived(snapshot, `article-trigrams:${file}`, () => {
+    const all = new Set<string>();
+    for (const position of snapshot.chunks.positionsOf(file)) for (const g of passageTrigrams(snapshot, position)) all.add(g);
+    return all;
+  });
+  const grams = wordTrigrams(sentence);
+  let found = 0;
+  for (const g of grams) if (article.has(g)) found += 1;
+  return grams.size > 0 && found >= CARRIED_OVER_SHARE * grams.size;
 }
