@@ -217,6 +217,11 @@ describe('what the question is about in this corpus', () => {
     expect(answer.citations.map((c) => fileOf(c.source))[0]).toMatch(/^002/);
   });
 
+  it("shows the passage of an article that names what the question is about, not the one that matches its verb", async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'what capital does lavrov want for a palestinian state');
+    expect(answer.citations[0].excerpt).toContain('East Jerusalem');
+  });
+
   it('takes no unchecked second step: "schools" does not reach "the Eight" through "Ashcan school"', async () => {
     const answer = await answerQuestion(snapshot, runtime, 'how many schools were destroyed in gaza');
     const matched = answer.citations.flatMap((c) => c.evidence).filter((e) => e.word === 'schools').map((e) => e.matched);

@@ -113,7 +113,7 @@ export async function answerQuestion(
   const retrieval = retrieve(snapshot, query, queryVector, { mode: options.mode });
   const searched = performance.now();
   const shown = (chunk: number) => bestSentence(snapshot, chunk, query);
-  const cited = distinctCandidates(snapshot, onePerStory(snapshot, bestPerArticle(snapshot, retrieval.candidates.filter(carriesEvidence)), shown), k);
+  const cited = distinctCandidates(snapshot, onePerStory(snapshot, bestPerArticle(snapshot, retrieval.candidates.filter(carriesEvidence), query), shown), k);
   const verdict = judge(query, retrieval, cited);
   const chosen = verdict === 'answered' ? orderForQuestion(snapshot, query, cited) : [];
   const citations = chosen.map((candidate, i): Citation => {
@@ -157,16 +157,24 @@ export function queryContext(snapshot: IndexSnapshot, models: AnswerModels, now:
 
 /**
  * One citation per article, its best passage: the next passage of the same article mostly repeats the story
- * (passages overlap by a sentence), and a reader wants different articles before more of the same one.
+ * (passages overlap by a sentence), and a reader wants different articles before more of the same one. The article
+ * keeps the place its best-ranked passage earned; the passage shown for it is the one that names most of what the
+ * question is about (its nouns and their adjectives, as rule 3 of relevance.ts reads them), rank breaking ties. Rank
+ * counts verbs too, which say how the question asks: in "what capital does lavrov want for a palestinian state", a
+ * passage where Lavrov "needs" something outranked the one that names the capital, East Jerusalem.
  */
-export function bestPerArticle(snapshot: IndexSnapshot, ranked: Candidate[]): Candidate[] {
-  const seen = new Set<string>();
-  return ranked.filter((c) => {
+export function bestPerArticle(snapshot: IndexSnapshot, ranked: Candidate[], query?: QueryAnalysis): Candidate[] {
+  const named = new Set(query?.terms.filter((t) => t.names).map((t) => t.word));
+  const namedCover = (c: Candidate) => c.evidence.matches.reduce((sum, m) => sum + (named.has(m.word) ? m.share * m.credit : 0), 0);
+  const best = new Map<string, Candidate>();
+  const order: string[] = [];
+  for (const c of ranked) {
     const file = snapshot.chunks.fileOf(c.chunk)!;
-    if (seen.has(file)) return false;
-    seen.add(file);
-    return true;
-  });
+    const kept = best.get(file);
+    if (!kept) order.push(file);
+    if (!kept || namedCover(c) > namedCover(kept)) best.set(file, c);
+  }
+  return order.map((file) => best.get(file)!);
 }
 
 /** "the latest", "most recent": newest article first (undated last); otherwise as ranked. */
