@@ -222,6 +222,12 @@ describe('what the question is about in this corpus', () => {
     expect(answer.citations[0].excerpt).toContain('East Jerusalem');
   });
 
+  it('reads a nationality as every name of its country: "american" is "the United States" and "USA"', async () => {
+    expect(WordNet.load().related('american')).toEqual(expect.arrayContaining([{ lemma: 'united states', relation: 'derived' }, { lemma: 'usa', relation: 'derived' }]));
+    const answer = await answerQuestion(snapshot, runtime, 'what did lavrov say about american troops in the middle east');
+    expect(answer.citations.map((c) => fileOf(c.source))[0]).toMatch(/^001/);
+  });
+
   it('takes no unchecked second step: "schools" does not reach "the Eight" through "Ashcan school"', async () => {
     const answer = await answerQuestion(snapshot, runtime, 'how many schools were destroyed in gaza');
     const matched = answer.citations.flatMap((c) => c.evidence).filter((e) => e.word === 'schools').map((e) => e.matched);

@@ -109,7 +109,11 @@ export class WordNet {
             if (!relation || (p.source !== 0 && p.source !== self)) continue;
             const target = this.synset(p.pos, p.offset);
             if (!target) continue;
-            if (p.target !== 0) add(target.words[p.target - 1] ?? '', relation);
+            // A place or a people has several names, and each is the same place: "American" points to "America",
+            // which articles write "the United States", "US" or "USA"; "Israeli" to "Israel", "State of Israel".
+            // So a lexical link that reaches a named thing (an instance) takes all its names.
+            const named = p.target !== 0 && target.pointers.some((q) => q.symbol === '@i');
+            if (p.target !== 0 && !named) add(target.words[p.target - 1] ?? '', relation);
             else for (const w of target.words) add(w, relation);
           }
         }
