@@ -79,6 +79,19 @@ describe('time in questions', () => {
     expect(dates).toEqual([...dates].sort().reverse());
   });
 
+  it('answers a time alone ("news from november 2024", "what\'s new") with the articles of that time, newest first', async () => {
+    const prefixes = async (q: string) => (await answerQuestion(snapshot, runtime, q, { now: NOW })).citations.map((c) => fileOf(c.source).slice(0, 3));
+    expect(await prefixes('news from november 2024')).toEqual(['000']);
+    expect(await prefixes('what happened in november 2024')).toEqual(['000']);
+    // Three dated articles; 002's opening is as close to 000's in vector space as copies once were taken to be.
+    expect(await prefixes('latest news')).toEqual(['000', '002', '004']);
+    expect(await prefixes("what's new")).toEqual(['000', '002', '004']);
+    expect((await answerQuestion(snapshot, runtime, 'news from 2022', { now: NOW })).verdict).toBe('no-article-in-time');
+    expect((await answerQuestion(snapshot, runtime, 'hello', { now: NOW })).verdict).toBe('no-content-words');
+    const topic = await answerQuestion(snapshot, runtime, 'anything new on hezbollah', { now: NOW });
+    expect(topic).toMatchObject({ answered: true, searchedFor: 'hezbollah' });
+  });
+
   it('never drops undated articles from a question without a time', async () => {
     const answer = await answerQuestion(snapshot, runtime, 'Lavrov Kuwait');
     expect(answer.citations.map((c) => fileOf(c.source))).toContain('003_59b5f704395a9f78.txt');

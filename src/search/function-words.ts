@@ -32,6 +32,13 @@ export const FUNCTION_WORDS: readonly string[] = [
 export const WORDS_FOR_ARTICLES: ReadonlySet<string> = new Set(['article', 'articles', 'story', 'stories', 'news', 'headline', 'headlines']);
 
 /**
+ * "What happened in November 2024?", "what's going on in Gaza": in a news corpus every article reports something
+ * that happened, so these verbs ask for the news itself, like "news" above; kept as terms they asked every passage
+ * for the word "happened", which no report of what happened needs to use.
+ */
+export const WORDS_FOR_EVENTS: ReadonlySet<string> = new Set(['happen', 'happens', 'happened', 'happening', 'occur', 'occurs', 'occurred', 'occurring']);
+
+/**
  * Nouns for what someone said: "lavrov comments from december 2023", "Lavrov's message", "the latest remarks". In
  * a corpus that reports what people said, they ask the same as "what did Lavrov say": they name the saying, not
  * what it was about, and every report words the saying its own way ("stated", "noted", "affirmed",

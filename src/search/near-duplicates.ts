@@ -1,16 +1,14 @@
 import { derived } from '../index/derived.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
-import { vectorOf } from '../index/snapshot.js';
 import type { Candidate } from './retrieve.js';
-import { dot } from './vector-math.js';
 
 /*
- * Syndicated articles repeat the same paragraphs, lightly reworded (seeds 003 and 004 do). Two passages count as
- * the same evidence when they share many word trigrams, or when they come from different articles and their vectors
- * are nearly parallel. Within one article, neighbouring passages share a sentence and the headline the embedder sees,
- * so their vectors are close without them saying the same thing.
+ * Two passages are the same evidence when they share many word trigrams: within one article, overlapping passages;
+ * across articles, a paragraph copied with light edits. Reports of one story are handled first, by story grouping
+ * (story-clusters.ts). A test on vectors was dropped: two passages with a cosine of 0.92 or more were taken for one,
+ * but averaged word vectors put every report on the same subject that close (the opening passages of two different
+ * Lavrov interviews, 000 and 002: 0.929), so an answer lost a whole article to one it did not repeat.
  */
-const SAME_MEANING_COSINE = 0.92;
 const SAME_WORDING_JACCARD = 0.4;
 
 /** Keeps the best-ranked of each group of near-duplicate passages, until `limit` are kept. */
@@ -23,10 +21,9 @@ export function distinctCandidates(snapshot: IndexSnapshot, ranked: Candidate[],
   return kept;
 }
 
-/** Whether two passages say the same thing: the test above, shared by answers and story clusters. */
+/** Whether two passages say the same thing: the test above. */
 export function nearDuplicatePassages(snapshot: IndexSnapshot, a: number, b: number): boolean {
-  if (jaccard(passageTrigrams(snapshot, a), passageTrigrams(snapshot, b)) >= SAME_WORDING_JACCARD) return true;
-  return snapshot.chunks.fileOf(a) !== snapshot.chunks.fileOf(b) && dot(vectorOf(snapshot, a), vectorOf(snapshot, b)) >= SAME_MEANING_COSINE;
+  return jaccard(passageTrigrams(snapshot, a), passageTrigrams(snapshot, b)) >= SAME_WORDING_JACCARD;
 }
 
 export function passageTrigrams(snapshot: IndexSnapshot, chunk: number): Set<string> {

@@ -2,7 +2,7 @@ import type { PartOfSpeech } from '../lexical/part-of-speech.js';
 import type { WordVectors } from '../lexical/word-vectors.js';
 import type { WordNet, WordNetRelation } from '../lexical/wordnet.js';
 import type { CorpusStats } from './corpus-stats.js';
-import { WORDS_FOR_ARTICLES, WORDS_FOR_SAYING } from './function-words.js';
+import { WORDS_FOR_ARTICLES, WORDS_FOR_EVENTS, WORDS_FOR_SAYING } from './function-words.js';
 import { keywordTerm, questionTerms, SPACE_OR_PUNCTUATION } from './keyword-index.js';
 import type { Lexicon } from './lexicon.js';
 import type { SpellingCorrector } from './spelling.js';
@@ -100,7 +100,7 @@ export function analyseQuestion(question: string, context: QueryContext): QueryA
   const collocations = collocationsOf(time.topic, context.wordnet);
   // Tagged in the whole question, not the topic words alone: a word's class depends on the sentence around it.
   const { nouns, adjectives, verbs } = context.partOfSpeech?.wordClasses(question) ?? { nouns: new Set<string>(), adjectives: new Set<string>(), verbs: new Set<string>() };
-  const terms = questionTerms(time.topic).filter((t) => !WORDS_FOR_ARTICLES.has(t.word)).map((t): WeightedTerm => {
+  const terms = questionTerms(time.topic).filter((t) => !WORDS_FOR_ARTICLES.has(t.word) && !WORDS_FOR_EVENTS.has(t.word)).map((t): WeightedTerm => {
     // A word only attested as the start of a longer one ("hezbolla" in "hezbollah") is tried as a misspelling
     // first, so the answer can say what was searched for; if it is none, prefix matching still finds it.
     const corrected = stats.articleFrequency.has(t.stem) ? null : context.spelling.correct(t.word);

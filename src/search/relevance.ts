@@ -1,4 +1,5 @@
 import type { Candidate, Retrieval } from './retrieve.js';
+import { browsesByTime } from './browse.js';
 import type { QueryAnalysis, WeightedTerm } from './query.js';
 
 /**
@@ -76,7 +77,8 @@ export function carriesEvidence(candidate: Candidate): boolean {
 }
 
 export function judge(query: QueryAnalysis, retrieval: Retrieval, cited: readonly Candidate[]): Verdict {
-  if (query.totalWeight === 0) return 'no-content-words';
+  // A time alone is a question too ("news from November 2024": see browse.ts).
+  if (query.totalWeight === 0 && !browsesByTime(query.time, query.totalWeight)) return 'no-content-words';
   // A topic the articles never mention is the better reason to give ("the price of Bitcoin today").
   if (unattestedShare(retrieval) > MAX_UNATTESTED_SHARE) return 'words-not-in-corpus';
   if (retrieval.noArticleInTime) return 'no-article-in-time';

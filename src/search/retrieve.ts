@@ -1,6 +1,7 @@
 import { derived } from '../index/derived.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
 import { vectorOf } from '../index/snapshot.js';
+import { articlesOfTime, browsesByTime } from './browse.js';
 import { corpusStats } from './corpus-stats.js';
 import { corpusEvidence, passageEvidence, unexpressedIn, type PassageEvidence } from './evidence.js';
 import { keywordQuery, type KeywordHit } from './keyword-index.js';
@@ -75,6 +76,8 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
   const verbs = new Set(query.terms.filter((t) => t.acts).map((t) => t.word));
   const unweighed = new Set(asked.matches.filter((m) => m.credit === 0 && verbs.has(m.word)).map((m) => m.word));
   const corpus = unweighed.size ? corpusEvidence(snapshot, query, unweighed) : asked;
+  const noArticleInTime = range !== null && !Object.values(snapshot.manifest.documents).some((d) => inRange(d.date, range));
+  if (browsesByTime(query.time, query.totalWeight)) return { candidates: articlesOfTime(snapshot, query.time, queryVector, pool), corpus, noArticleInTime };
   const named = namedThings(query);
   const unnamedByArticle = new Map<string, string[]>();
   const unnamed = (file: string) => {
@@ -91,7 +94,6 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
   });
   candidates.sort((a, b) => Number(a.undated) - Number(b.undated) || b.score - a.score || b.cosine - a.cosine || a.chunk - b.chunk);
 
-  const noArticleInTime = range !== null && !Object.values(snapshot.manifest.documents).some((d) => inRange(d.date, range));
   return { candidates, corpus, noArticleInTime };
 }
 

@@ -19,9 +19,10 @@ export interface TimeIntent {
 
 /**
  * Words asking for the newest reports. They say when, not what: left in the topic they would be read as content
- * words that no article uses ("latest" is not what an article about the latest remarks says).
+ * words that no article uses ("latest" is not what an article about the latest remarks says). "What's new" and
+ * "anything new on Hezbollah" are chat's way of asking for the latest; "new" alone stays a word ("new talks").
  */
-const NEWEST = /\b(?:the\s+)?(?:latest|newest|most\s+recent|recent(?:ly)?|lately)\b/giu;
+const NEWEST = /\b(?:the\s+)?(?:latest|newest|most\s+recent|recent(?:ly)?|lately)\b|\b(?:what[’']?s|anything|something)\s+new\b/giu;
 /**
  * A year on its own ("in 2023", "news from 2024"), which chrono does not read. Only after a preposition or at the
  * end: a year before a noun names a thing ("the 1967 borders"), not when the question is about.
