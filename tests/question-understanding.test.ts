@@ -241,6 +241,14 @@ describe('what the question is about in this corpus', () => {
     expect(answer.citations.map((c) => fileOf(c.source))[0]).toMatch(/^001/);
   });
 
+  it('reads "no longer", "in fact", "at least" as grammar: their content word is not a thing the question names', async () => {
+    const words = async (q: string) => (await answerQuestion(snapshot, runtime, q)).words.map((w) => w.word);
+    expect(await words('How many medical facilities in Gaza no longer work?')).not.toContain('longer');
+    const hezbollah = await answerQuestion(snapshot, runtime, 'did lavrov in fact say anything about hezbollah');
+    expect(hezbollah.words.map((w) => w.word)).not.toContain('fact');
+    expect(hezbollah.answered).toBe(true);
+  });
+
   it('takes no unchecked second step: "schools" does not reach "the Eight" through "Ashcan school"', async () => {
     const answer = await answerQuestion(snapshot, runtime, 'how many schools were destroyed in gaza');
     const matched = answer.citations.flatMap((c) => c.evidence).filter((e) => e.word === 'schools').map((e) => e.matched);

@@ -71,6 +71,11 @@ export class WordNet {
     return new WordNet(index, data);
   }
 
+  /** True when WordNet lists the words (joined by spaces) as an adverb: "no longer", "in fact", "at least". */
+  isAdverb(phrase: string): boolean {
+    return this.lookup('adv', phrase.toLowerCase().trim().replace(/\s+/g, '_')) !== null;
+  }
+
   /** True when WordNet knows the word (in any part of speech, after morphy). */
   knows(word: string): boolean {
     return POS.some((pos) => this.baseForms(word.toLowerCase(), pos).some((form) => this.lookup(pos, form) !== null));

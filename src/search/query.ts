@@ -100,7 +100,8 @@ export function analyseQuestion(question: string, context: QueryContext): QueryA
   const collocations = collocationsOf(time.topic, context.wordnet);
   // Tagged in the whole question, not the topic words alone: a word's class depends on the sentence around it.
   const { nouns, adjectives, verbs } = context.partOfSpeech?.wordClasses(question) ?? { nouns: new Set<string>(), adjectives: new Set<string>(), verbs: new Set<string>() };
-  const terms = questionTerms(time.topic).filter((t) => !WORDS_FOR_ARTICLES.has(t.word) && !WORDS_FOR_EVENTS.has(t.word)).map((t): WeightedTerm => {
+  const framing = wordsOfAdverbialPhrases(time.topic, context.wordnet);
+  const terms = questionTerms(time.topic).filter((t) => !WORDS_FOR_ARTICLES.has(t.word) && !WORDS_FOR_EVENTS.has(t.word) && !framing.has(t.word)).map((t): WeightedTerm => {
     // A word only attested as the start of a longer one ("hezbolla" in "hezbollah") is tried as a misspelling
     // first, so the answer can say what was searched for; if it is none, prefix matching still finds it.
     const corrected = stats.articleFrequency.has(t.stem) ? null : context.spelling.correct(t.word);
@@ -234,6 +235,25 @@ function collocationsOf(text: string, wordnet: WordNet | null): Map<string, stri
     for (const w of [words[i], words[i + 1]]) if (keywordTerm(w)) byWord.set(w, [...(byWord.get(w) ?? []), phrase]);
   }
   return byWord;
+}
+
+/**
+ * Words that only build an adverb with a function word: "no longer", "in fact", "at least", "of course", "so far".
+ * Such a phrase says how or whether, not what about; read alone, "longer", "fact" or "course" became things the
+ * question names, which the cited article then had to mention ("How many medical facilities in Gaza no longer
+ * work?" asked for "longer"). WordNet lists these phrases as adverbs; the other word being a stop word is what
+ * makes the phrase grammar rather than topic ("sharply higher" is not one).
+ */
+function wordsOfAdverbialPhrases(text: string, wordnet: WordNet | null): Set<string> {
+  const framing = new Set<string>();
+  if (!wordnet) return framing;
+  const words = text.toLowerCase().split(SPACE_OR_PUNCTUATION).filter(Boolean);
+  for (let i = 0; i + 1 < words.length; i++) {
+    const [a, b] = [words[i], words[i + 1]];
+    const content = keywordTerm(a) ? (keywordTerm(b) ? null : a) : keywordTerm(b) ? b : null;
+    if (content && wordnet.isAdverb(`${a} ${b}`)) framing.add(content);
+  }
+  return framing;
 }
 
 /** One expansion per stem set, the best credit kept. */
