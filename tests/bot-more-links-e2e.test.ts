@@ -151,7 +151,8 @@ describe('More', () => {
     const h = await start();
     const { message, answerId } = await ask(h, ISRAEL, 1);
     const all = filesOf(await cliAnswer(ISRAEL, 10));
-    expect(all).toHaveLength(5);
+    // Every article: the seeds (003 and 004, one story, are both cited: their best sentences differ) and the added one.
+    expect(all).toHaveLength(6);
     expect(message.embeds.map(fileOf)).toEqual(all.slice(0, 1));
 
     const first = await clickMore(h, message, `more:${answerId}:1`);
@@ -161,7 +162,7 @@ describe('More', () => {
     expect(second.edit.body.embeds?.map(fileOf)).toEqual(all.slice(4));
     expect(second.edit.body.embeds?.[0].title).toMatch(/^\[5\] /);
     // The last page: the added article's link, and no further "More".
-    expect(all[4]).toBe('006_desalination.md');
+    expect(all.at(-1)).toBe('006_desalination.md');
     expect(customIds(second.page)).toEqual([`link ${ARTICLE_URL}`]);
   });
 

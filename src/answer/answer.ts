@@ -116,11 +116,13 @@ export async function answerQuestion(
   const cited = distinctCandidates(snapshot, onePerStory(snapshot, bestPerArticle(snapshot, retrieval.candidates.filter(carriesEvidence), query), shown), k);
   const verdict = judge(query, retrieval, cited);
   const chosen = verdict === 'answered' ? orderForQuestion(snapshot, query, cited) : [];
+  // A report of the same story that is cited in its own right is not named again under another citation.
+  const citedSources = new Set(chosen.map((c) => snapshot.manifest.documents[snapshot.chunks.fileOf(c.chunk)!]?.source));
   const citations = chosen.map((candidate, i): Citation => {
     const chunk = snapshot.chunks.get(candidate.chunk);
     const doc = snapshot.manifest.documents[chunk.file];
     const excerpt = derived(snapshot, `excerpt:${candidate.chunk}`, () => tidyExcerpt(chunk.text));
-    const others = otherReports(snapshot, chunk.file);
+    const others = otherReports(snapshot, chunk.file).filter((r) => !citedSources.has(r.source));
     return {
       n: i + 1,
       source: doc.source,
