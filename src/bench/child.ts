@@ -15,6 +15,8 @@ export interface ChildOptions {
   timeoutMs?: number;
 }
 
+const budgetText = (ms: number) => (ms >= 60_000 ? `${(ms / 60_000).toFixed(0)} min` : `${(ms / 1000).toFixed(1)} s`);
+
 /**
  * Runs a bench entry module in a fresh Node process with the tsx loader and resolves with the figures it sends
  * back. The child's stdout goes to our stderr: stdout carries only the report.
@@ -40,7 +42,7 @@ export function runChild<T>(entry: URL, args: string[], { execArgv = [], timeout
       clearTimeout(timer);
       const r = reply as ChildReply<T> | null;
       if (r?.ok) resolve(r.figures);
-      else if (timedOut) reject(new ChildTimeoutError(`ran out of its time budget (${((timeoutMs ?? 0) / 60_000).toFixed(0)} min) and was stopped`));
+      else if (timedOut) reject(new ChildTimeoutError(`ran out of its time budget (${budgetText(timeoutMs ?? 0)}) and was stopped`));
       else reject(new Error(r ? r.error : `${entry.pathname} exited with ${signal ?? code} before reporting`));
     });
   });

@@ -34,6 +34,8 @@ export interface ScaleRunOptions {
   /** Run exactly these phases (again, if already recorded); default: all, or with `reuse` those not yet measured. */
   phases?: ScalePhaseName[];
   budgetMinutes: number;
+  /** Where the generated corpus is cached (`<cacheRoot>/scale/N`); default `.cache`. */
+  cacheRoot?: string;
 }
 
 export async function runScaleBench(options: ScaleRunOptions): Promise<{ run: ScaleRun; workDir: string }> {
@@ -85,7 +87,7 @@ async function readRun(dir: string, scale: number): Promise<ScaleRun> {
 /** Generates (or reuses) the cached scale corpus and copies it into the work folder: the change phase edits it. */
 async function freshRun(options: ScaleRunOptions, workDir: string, log: (m: string) => void): Promise<ScaleRun> {
   let started = performance.now();
-  const cached = await prepareScaleCorpus(options.seedDir, options.scale, '.cache', log);
+  const cached = await prepareScaleCorpus(options.seedDir, options.scale, options.cacheRoot ?? '.cache', log);
   const generateSeconds = cached.reused ? null : (performance.now() - started) / 1000;
   log(`copying the corpus (${cached.generated + cached.seeds} articles) into ${workDir}…`);
   started = performance.now();
