@@ -1,21 +1,16 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChildTimeoutError, runChild } from '../src/bench/child.js';
 import { RUN_FILE, runScaleBench, type ScaleRunOptions } from '../src/bench/scale-run.js';
 import { renderScaleRun, scaleRow, SCALE_COLUMNS } from '../src/bench/scale-table.js';
 import type { ScaleRun } from '../src/bench/scale-types.js';
 import { OFFLINE_MODEL_ID } from '../src/embed/offline-model.js';
+import { tempDirs } from './helpers/temp-dirs.js';
 
-const made: string[] = [];
-const tempDir = async (prefix: string) => {
-  const dir = await mkdtemp(path.join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-};
-afterAll(() => Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true }))));
+const temp = tempDirs();
+const tempDir = temp.make;
 
 const SEEDS = 'corpus';
 const options = async (overrides: Partial<ScaleRunOptions>): Promise<ScaleRunOptions> => ({
@@ -49,7 +44,7 @@ describe('npm run bench -- --scale N', () => {
   it('records a phase that ran out of time, skips the phases that need its index, and still renders the row', async () => {
     const opts = await options({ phases: ['build', 'serve', 'noop'], budgetMinutes: 0.0005 });
     const { run, workDir } = await runScaleBench(opts);
-    made.push(workDir);
+    temp.keep(workDir);
     expect(run.phases.build?.status).toBe('timeout');
     expect(run.phases.build?.message).toMatch(/time budget/);
     expect(run.phases.serve?.status).toBe('skipped');
@@ -68,7 +63,7 @@ describe('npm run bench -- --scale N', () => {
   it('measures a built index again with --reuse without rebuilding it', async () => {
     const opts = await options({ phases: ['build', 'serve'] });
     const first = await runScaleBench(opts);
-    made.push(first.workDir);
+    temp.keep(first.workDir);
     const { build, serve } = first.run.phases;
     expect(build?.status).toBe('ok');
     // The seeds and three generated articles, each at least one passage.
