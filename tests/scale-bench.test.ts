@@ -69,6 +69,9 @@ describe('npm run bench -- --scale N', () => {
     // The seeds and three generated articles, each at least one passage.
     expect(build!.figures!.documents).toBe(3 + 5);
     expect(build!.figures!.passages).toBeGreaterThanOrEqual(8);
+    // The build process was seen: its memory and CPU time are its own, not this process's.
+    expect(build!.figures!.buildPeakMiB).toBeGreaterThan(50);
+    expect(build!.figures!.buildCpuSeconds).toBeGreaterThan(0);
     expect(serve?.status).toBe('ok');
     expect(serve!.figures!.passages).toBe(build!.figures!.passages);
     expect(serve!.figures!.latency.firstPass.n).toBe(60);

@@ -36,8 +36,8 @@ async function timedRebuild(runtime: Runtime, log: Log) {
     lines(p);
   };
   const started = performance.now();
-  const { result, childPeakMiB } = await withChildPeakRss(() => runtime.index.rebuild(onProgress));
-  return { summary: result as BuildSummary, ms: performance.now() - started, phases: phases.finish(), childPeakMiB };
+  const { result, childPeakMiB, childCpuSeconds } = await withChildPeakRss(() => runtime.index.rebuild(onProgress));
+  return { summary: result as BuildSummary, ms: performance.now() - started, phases: phases.finish(), childPeakMiB, childCpuSeconds };
 }
 
 const measure: { [P in ScalePhaseName]: (task: ScalePhaseTask, log: Log) => Promise<PhaseFigures[P]> } = {
@@ -45,9 +45,9 @@ const measure: { [P in ScalePhaseName]: (task: ScalePhaseTask, log: Log) => Prom
     // A full build: whatever an earlier run left in the folder goes first.
     await rm(task.indexDir, { recursive: true, force: true });
     const runtime = await runtimeFor(task, task.corpusDir, task.indexDir, log);
-    const { summary, ms, phases, childPeakMiB } = await timedRebuild(runtime, log);
+    const { summary, ms, phases, childPeakMiB, childCpuSeconds } = await timedRebuild(runtime, log);
     log(`${summary.documents} documents, ${summary.chunks} passages in ${(ms / 1000).toFixed(1)} s`);
-    return { seconds: ms / 1000, documents: summary.documents, passages: summary.chunks, phases, buildPeakMiB: childPeakMiB };
+    return { seconds: ms / 1000, documents: summary.documents, passages: summary.chunks, phases, buildPeakMiB: childPeakMiB, buildCpuSeconds: childCpuSeconds };
   },
 
   async serve(task, log) {
@@ -94,6 +94,7 @@ const measure: { [P in ScalePhaseName]: (task: ScalePhaseTask, log: Log) => Prom
       changedMs: changed.ms,
       changedPhases: changed.phases,
       changedBuildPeakMiB: changed.childPeakMiB,
+      changedBuildCpuSeconds: changed.childCpuSeconds,
       restoredMs: restored.ms,
       restoredPhases: restored.phases,
       changedArticles: [changed.summary.changed.length, restored.summary.changed.length],

@@ -5,7 +5,7 @@ import type { PhaseFigures, PhaseRecord, PhaseTimes, ScalePhaseName, ScaleRun } 
 export const SCALE_COLUMNS = [
   'passages (articles)',
   'full build s (start-up, read, chunk / embed / HNSW + stats + stories / write / load)',
-  'build peak RSS MiB',
+  'build CPU s; peak RSS MiB',
   'index on disk MiB',
   'index load s',
   'serving RSS MiB (runtime alone)',
@@ -41,7 +41,7 @@ export function scaleRow(run: ScaleRun): string[] {
   return [
     `${passages === undefined ? '?' : passages.toLocaleString('en')} (${articles})`,
     cell(run, 'build', (b) => `${f0(b.seconds)} (${['starting', 'embedding', 'indexing', 'writing', 'loading'].map((p) => f1(seconds(b.phases, p))).join(' / ')})`),
-    cell(run, 'build', (b) => (b.buildPeakMiB === null ? '—' : f0(b.buildPeakMiB))),
+    cell(run, 'build', (b) => [b.buildCpuSeconds, b.buildPeakMiB].map((x) => (typeof x === 'number' ? f0(x) : '—')).join('; ')),
     cell(run, 'serve', (v) => f0(Object.values(v.indexFilesMiB).reduce((a, b) => a + b, 0))),
     cell(run, 'serve', (v) => s1(v.loadMs)),
     cell(run, 'serve', (v) => `${f0(v.serving.rssMiB)} (${f0(v.runtimeOnly.rssMiB)})`),

@@ -45,6 +45,8 @@ export interface BuildPhaseFigures {
   phases: PhaseTimes;
   /** Peak RSS of the build process (its VmHWM), MiB; null where /proc cannot tell. */
   buildPeakMiB: number | null;
+  /** CPU time of the build process: it runs at a lower priority, so under load its wall time stretches. */
+  buildCpuSeconds: number | null;
 }
 
 export interface ServePhaseFigures {
@@ -73,6 +75,7 @@ export interface ChangePhaseFigures {
   changedMs: number;
   changedPhases: PhaseTimes;
   changedBuildPeakMiB: number | null;
+  changedBuildCpuSeconds: number | null;
   /** The same article restored to the seed's text: a second sample, and the corpus as it was. */
   restoredMs: number;
   restoredPhases: PhaseTimes;
