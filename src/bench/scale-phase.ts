@@ -113,6 +113,8 @@ const measure: { [P in ScalePhaseName]: (task: ScalePhaseTask, log: Log) => Prom
 // Entry point when forked; importing this module measures nothing.
 if (process.send && process.argv[2]) {
   const task = JSON.parse(process.argv[2]) as ScalePhaseTask;
+  // The bench was stopped (Ctrl-C, kill): nobody would read the figures, and its build process would run on.
+  process.once('disconnect', () => process.exit(1));
   measure[task.phase](task as never, elapsedLog(task.runStartedAt, task.phase)).then(
     (figures) => process.send!({ ok: true, figures }, () => process.exit(0)),
     (err: unknown) => process.send!({ ok: false, error: err instanceof Error ? err.message : String(err) }, () => process.exit(1)),
