@@ -72,6 +72,8 @@ describe('npm run bench -- --scale N', () => {
     // The build process was seen: its memory and CPU time are its own, not this process's.
     expect(build!.figures!.buildPeakMiB).toBeGreaterThan(50);
     expect(build!.figures!.buildCpuSeconds).toBeGreaterThan(0);
+    // Raised to normal priority where permitted (root here), and said either way.
+    expect(build!.figures!.buildAtNormalPriority).not.toBeNull();
     expect(serve?.status).toBe('ok');
     expect(serve!.figures!.passages).toBe(build!.figures!.passages);
     expect(serve!.figures!.latency.firstPass.n).toBe(60);

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 const POLL_MS = 50;
 
 /** Ids of this process's live child processes, from /proc (every thread's list: libuv may fork from any). */
-function childPids(): number[] {
+export function childPids(): number[] {
   const pids: number[] = [];
   for (const task of readdirSync('/proc/self/task')) {
     const list = readFileSync(`/proc/self/task/${task}/children`, 'utf8').trim();

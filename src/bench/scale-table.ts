@@ -41,7 +41,7 @@ export function scaleRow(run: ScaleRun): string[] {
   return [
     `${passages === undefined ? '?' : passages.toLocaleString('en')} (${articles})`,
     cell(run, 'build', (b) => `${f0(b.seconds)} (${['starting', 'embedding', 'indexing', 'writing', 'loading'].map((p) => f1(seconds(b.phases, p))).join(' / ')})`),
-    cell(run, 'build', (b) => [b.buildCpuSeconds, b.buildPeakMiB].map((x) => (typeof x === 'number' ? f0(x) : '—')).join('; ')),
+    cell(run, 'build', (b) => [b.buildCpuSeconds, b.buildPeakMiB].map((x) => (typeof x === 'number' ? f0(x) : '—')).join('; ') + (b.buildAtNormalPriority === false ? ' (niced)' : '')),
     cell(run, 'serve', (v) => f0(Object.values(v.indexFilesMiB).reduce((a, b) => a + b, 0))),
     cell(run, 'serve', (v) => s1(v.loadMs)),
     cell(run, 'serve', (v) => `${f0(v.serving.rssMiB)} (${f0(v.runtimeOnly.rssMiB)})`),

@@ -47,6 +47,8 @@ export interface BuildPhaseFigures {
   buildPeakMiB: number | null;
   /** CPU time of the build process: it runs at a lower priority, so under load its wall time stretches. */
   buildCpuSeconds: number | null;
+  /** Whether the bench could raise the build process to normal priority (build-priority.ts); null: none seen. */
+  buildAtNormalPriority: boolean | null;
 }
 
 export interface ServePhaseFigures {
