@@ -60,12 +60,12 @@ export async function runScaleBench(options: ScaleRunOptions): Promise<{ run: Sc
       repeat: options.repeat,
       runStartedAt,
     });
-    const commit = describeCommit();
     for (const phase of SCALE_PHASES) {
       const wanted = options.phases ? options.phases.includes(phase) : current.phases[phase]?.status !== 'ok';
       if (!wanted) continue;
       // Children run one after another: on a 2-core machine two at once would measure each other.
-      const record = await runPhase(task(phase), options.budgetMinutes, commit, log);
+      // Per phase: a long run may span a change of the checked-out code.
+      const record = await runPhase(task(phase), options.budgetMinutes, describeCommit(), log);
       (current.phases as Record<ScalePhaseName, PhaseRecord>)[phase] = record;
       await save();
     }
