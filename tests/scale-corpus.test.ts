@@ -1,19 +1,13 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { paragraphPool, prepareScaleCorpus, scaleDocument, scaleFileName } from '../src/bench/scale-corpus.js';
 import { readBrownSamples } from '../src/corpus/brown.js';
 import { loadCorpus } from '../src/corpus/loader.js';
+import { tempDirs } from './helpers/temp-dirs.js';
 
 const DOCUMENTS = 8;
-const made: string[] = [];
-const tempDir = async (prefix: string) => {
-  const dir = await mkdtemp(path.join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-};
-afterAll(() => Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true }))));
+const tempDir = tempDirs().make;
 
 async function contents(dir: string): Promise<Map<string, string>> {
   const files = (await readdir(dir)).sort();

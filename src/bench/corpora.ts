@@ -1,10 +1,9 @@
-import { cp, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { copySeedArticles, writeCorpusWithBrownDistractors } from '../corpus/brown.js';
-import { prepareScaleCorpus } from './scale-corpus.js';
 
 export interface PreparedCorpus {
-  name: 'seeds' | 'distractors' | 'scale';
+  name: 'seeds' | 'distractors';
   label: string;
   corpusDir: string;
   indexDir: string;
@@ -23,20 +22,6 @@ export async function prepareCorpora(seedDir: string, workDir: string): Promise<
   return [
     await prepareSeeds(seedDir, workDir),
     { name: 'distractors', label: `seeds + ${written} Brown`, corpusDir: path.join(distractors, 'corpus'), indexDir: path.join(distractors, 'index') },
-  ];
-}
-
-/**
- * The seeds and the scale corpus of `documents` generated articles (generated once into `.cache/scale/`, then
- * copied here: the one-article reindex edits the copy, never the cache).
- */
-export async function prepareScaleCorpora(seedDir: string, workDir: string, documents: number, log: (m: string) => void): Promise<PreparedCorpus[]> {
-  const cached = await prepareScaleCorpus(seedDir, documents, '.cache', log);
-  const scale = path.join(workDir, 'scale');
-  await cp(cached.corpusDir, path.join(scale, 'corpus'), { recursive: true });
-  return [
-    await prepareSeeds(seedDir, workDir),
-    { name: 'scale', label: `seeds + ${documents} generated`, corpusDir: path.join(scale, 'corpus'), indexDir: path.join(scale, 'index') },
   ];
 }
 

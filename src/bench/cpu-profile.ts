@@ -1,7 +1,7 @@
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 
-/** Sampling interval in µs: a warm question takes milliseconds, so 100 µs gives tens of samples each. */
+/** Default sampling interval in µs: a warm question takes milliseconds, so 100 µs gives tens of samples each. */
 const SAMPLING_US = 100;
 const TOP = 12;
 
@@ -47,12 +47,12 @@ function top(totals: Map<string, number>, totalMs: number): ProfileLine[] {
  * self time by file and by function: which step of a question dominates, below the stage timings answerQuestion
  * reports. Idle samples (waiting on nothing) are left out of the total.
  */
-export async function profileDuring(work: () => Promise<void>): Promise<CpuProfileSummary> {
+export async function profileDuring(work: () => Promise<void>, samplingUs = SAMPLING_US): Promise<CpuProfileSummary> {
   const session = new Session();
   session.connect();
   try {
     await session.post('Profiler.enable');
-    await session.post('Profiler.setSamplingInterval', { interval: SAMPLING_US });
+    await session.post('Profiler.setSamplingInterval', { interval: samplingUs });
     await session.post('Profiler.start');
     await work();
     const { profile } = await session.post('Profiler.stop');

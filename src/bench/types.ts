@@ -6,7 +6,7 @@ import type { EfPoint, RecallFigures } from './recall.js';
 
 /** What the parent asks one child process to measure: one corpus, from model load to reindexing. */
 export interface CorpusTask {
-  name: 'seeds' | 'distractors' | 'scale';
+  name: 'seeds' | 'distractors';
   label: string;
   /** A private copy: the child edits one article in it. */
   corpusDir: string;
