@@ -1,8 +1,10 @@
-import { readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openRuntime } from '../src/app/runtime.js';
-import { summaryIfUpToDate } from '../src/index/build.js';
+import { loadCorpus } from '../src/corpus/loader.js';
+import { buildIndex, summaryIfUpToDate } from '../src/index/build.js';
+import { scanCorpus } from '../src/index/corpus-scan.js';
 import type { IndexSnapshot } from '../src/index/snapshot.js';
 import { corpusUnchangedOnDisk } from '../src/index/unchanged-on-disk.js';
 import { tempCorpus } from './helpers/seed-runtime.js';
@@ -70,4 +72,49 @@ describe('a no-op reindex without reading the articles', () => {
     const settled = { ...racy, documents: { ...racy.documents, [name]: { ...racy.documents[name], mtimeMs: (await stat(file)).mtimeMs } } };
     expect(await corpusUnchangedOnDisk(corpusDir, settled, LIMIT)).toBe(true);
   });
+});
+
+describe('a change reads only the articles whose size or time differ', () => {
+  const metadata = ({ text: _, ...rest }: { text?: string }) => rest;
+
+  it('a changed, an added and a removed article: only they and a file skipped before are read; the same documents and index as reading all', async () => {
+    const settings = await tempCorpus('scan-');
+    const { corpusDir: dir, indexDir } = settings;
+    await writeFile(path.join(dir, 'zz_binary.txt'), Buffer.from([0x41, 0, 0x42]));
+    for (const name of await readdir(dir)) await utimes(path.join(dir, name), AN_HOUR_AGO, AN_HOUR_AGO);
+    const embedder = (await openRuntime(settings, () => {})).embedder;
+    const { snapshot: previous } = await buildIndex({ corpusDir: dir, indexDir, embedder });
+
+    const names = Object.keys(previous.manifest.documents).sort();
+    await appendFile(path.join(dir, names[1]), '\n\nCorrection: the meeting was on Tuesday.\n');
+    await writeFile(path.join(dir, 'zz_new.md'), '---\ntitle: New\ndate: 2024-05-01\n---\nA new article about Hezbollah and Lavrov.\n');
+    await rm(path.join(dir, names[3]));
+
+    const warnings: string[] = [];
+    const scanned = await scanCorpus(dir, previous.manifest, (m) => warnings.push(m), LIMIT);
+    const loaded = await loadCorpus(dir, () => {}, { maxArticleBytes: LIMIT });
+    // The binary file was skipped last time, so it is not in the manifest: read again, and skipped again.
+    expect(scanned.read).toBe(3);
+    expect(scanned.skipped).toEqual(loaded.skipped);
+    expect(warnings).toEqual([expect.stringContaining('zz_binary.txt: binary content')]);
+    expect(scanned.documents.map(metadata)).toEqual(loaded.documents.map(metadata));
+    const readNow = scanned.documents.filter((d) => d.text !== undefined).map((d) => d.file);
+    expect(readNow).toEqual([names[1], 'zz_new.md']);
+
+    const { summary, snapshot: updated } = await buildIndex({ corpusDir: dir, indexDir, embedder, previous });
+    expect(summary).toMatchObject({ added: ['zz_new.md'], changed: [names[1]], removed: [names[3]], rebuilt: true });
+    const { snapshot: full } = await buildIndex({ corpusDir: dir, indexDir: path.join(settings.root, 'full'), embedder });
+    expect(updated.manifest.documents).toEqual(full.manifest.documents);
+    await rm(settings.root, { recursive: true, force: true });
+  }, 60_000);
+
+  it('files written within two seconds of the build are all read again', async () => {
+    const settings = await tempCorpus('scan-racy-');
+    const embedder = (await openRuntime(settings, () => {})).embedder;
+    const { snapshot } = await buildIndex({ corpusDir: settings.corpusDir, indexDir: settings.indexDir, embedder });
+    const scanned = await scanCorpus(settings.corpusDir, snapshot.manifest, () => {}, LIMIT);
+    expect(scanned.read).toBe(Object.keys(snapshot.manifest.documents).length);
+    expect(scanned.documents.every((d) => d.text !== undefined)).toBe(true);
+    await rm(settings.root, { recursive: true, force: true });
+  }, 60_000);
 });

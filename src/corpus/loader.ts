@@ -38,26 +38,14 @@ export async function loadCorpus(
   options: CorpusReadOptions = {},
 ): Promise<LoadedCorpus> {
   const maxBytes = options.maxArticleBytes ?? DEFAULT_MAX_ARTICLE_BYTES;
-  let entries;
-  let realDir: string;
-  try {
-    entries = await readdir(dir);
-    realDir = await realpath(dir);
-  } catch (err) {
-    throw new Error(`Cannot read the corpus folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  // Folders named like articles are included here so that they are reported like every other skip.
-  const files = entries.filter(isArticleFileName).sort();
-
+  const { files, realDir } = await listArticleFiles(dir);
   const documents: CorpusDocument[] = [];
   const skipped: SkippedFile[] = [];
   for (const file of files) {
-    const fullPath = path.join(dir, file);
-    const source = displayPath(fullPath);
-    const result = await readArticle(fullPath, file, source, realDir, maxBytes);
+    const result = await readArticle(dir, file, realDir, maxBytes);
     if ('reason' in result) {
       skipped.push(result);
-      warn(`Skipping ${source}: ${result.reason}`);
+      warn(`Skipping ${result.source}: ${result.reason}`);
     } else {
       documents.push(result);
     }
@@ -65,13 +53,23 @@ export async function loadCorpus(
   return { documents, skipped };
 }
 
-async function readArticle(
-  fullPath: string,
-  file: string,
-  source: string,
-  realDir: string,
-  maxBytes: number,
-): Promise<CorpusDocument | SkippedFile> {
+/**
+ * The names in `dir` that are read as articles, sorted, and the folder's real path (articles must lie inside it).
+ * Folders named like articles are included, so that reading them reports them like every other skip.
+ */
+export async function listArticleFiles(dir: string): Promise<{ files: string[]; realDir: string }> {
+  try {
+    const entries = await readdir(dir);
+    return { files: entries.filter(isArticleFileName).sort(), realDir: await realpath(dir) };
+  } catch (err) {
+    throw new Error(`Cannot read the corpus folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}
+
+/** One article of `dir` (see listArticleFiles for `realDir`), or why it is skipped. */
+export async function readArticle(dir: string, file: string, realDir: string, maxBytes: number): Promise<CorpusDocument | SkippedFile> {
+  const fullPath = path.join(dir, file);
+  const source = displayPath(fullPath);
   const read = await readArticleFile(fullPath, realDir, maxBytes);
   if ('reason' in read) return { source, reason: read.reason };
   const { bytes } = read;

@@ -1,7 +1,8 @@
 import hnswlib from 'hnswlib-node';
 import { chunkDocument, chunkPositionsByFile, DEFAULT_CHUNKING, textToEmbed, type Chunk, type ChunkingOptions } from '../chunk/chunker.js';
 import type { CorpusDocument, SkippedFile } from '../corpus/document.js';
-import { DEFAULT_MAX_ARTICLE_BYTES, loadCorpus } from '../corpus/loader.js';
+import { DEFAULT_MAX_ARTICLE_BYTES } from '../corpus/loader.js';
+import { isRead, scanCorpus, type ScannedDocument } from './corpus-scan.js';
 import { corpusUnchangedOnDisk } from './unchanged-on-disk.js';
 import type { Embedder } from '../embed/embedder.js';
 import { countArticle, emptyCounts, type StatsCounts } from '../search/corpus-stats.js';
@@ -12,6 +13,7 @@ import { vectorOf, type IndexSnapshot } from './snapshot.js';
 import { embedInto, hasDirection } from './embed-passages.js';
 import { saveSnapshot, type GenerationContent } from './store.js';
 import { canUpdate, updateGeneration } from './update.js';
+import { timeStep, type StepTimings } from './step-timings.js';
 
 export interface BuildProgress {
   /**
@@ -49,6 +51,8 @@ export interface BuildOptions {
   warn?: (message: string) => void;
   /** Articles larger than this are skipped; undefined means the loader's default. */
   maxArticleBytes?: number;
+  /** Filled with milliseconds per step when given (benchmarks). */
+  timings?: StepTimings;
 }
 
 export async function buildIndex(options: BuildOptions): Promise<{ snapshot: IndexSnapshot; summary: BuildSummary }> {
@@ -56,7 +60,10 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   const { embedder, previous = null } = options;
   const chunking = options.chunking ?? DEFAULT_CHUNKING;
   const hnswParams = options.hnsw ?? DEFAULT_HNSW;
-  const plan = await planBuild(options.corpusDir, previous, embedder, chunking, hnswParams, options.warn, options.maxArticleBytes);
+  const { timings } = options;
+  const plan = await timeStep(timings, 'corpus scan', () =>
+    planBuild(options.corpusDir, previous, embedder, chunking, hnswParams, options.warn, options.maxArticleBytes),
+  );
   const { documents, skipped, changes, reusable } = plan;
   const elapsed = () => (performance.now() - started) / 1000;
 
@@ -70,7 +77,9 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   let regroup: (documents: Record<string, ManifestDocument>) => string[][];
   let deletedVectors = 0;
   if (reusable && canUpdate(reusable, gone, 0)) {
-    const update = await updateGeneration(reusable, documents, { gone, fresh }, embedder, chunking, options);
+    const update = await timeStep(timings, 'update (embed, HNSW read, HNSW change)', () =>
+      updateGeneration(reusable, documents, { gone, fresh }, embedder, chunking, options),
+    );
     const { vectors, hnsw, removed, added, counts } = update;
     content = { vectors, hnsw, passages: { base: reusable.store.file, removed, added, counts } };
     ({ chunksOf, deletedVectors } = update);
@@ -101,7 +110,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   }
   const chunkCount = Object.values(manifestDocuments).reduce((sum, d) => sum + d.chunks, 0);
   // In the build process, off the thread that answers; after a one-article change, from the previous groups.
-  const stories = regroup(manifestDocuments);
+  const stories = await timeStep(timings, 'story grouping', () => regroup(manifestDocuments));
   options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
   const vectorCount = content.hnsw.getCurrentCount() - deletedVectors;
   const snapshot = await saveSnapshot(options.indexDir, content, {
@@ -115,7 +124,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     stories,
     builtAt: new Date().toISOString(),
     buildSeconds: elapsed(),
-  });
+  }, timings);
   return {
     snapshot,
     summary: { ...changes, skipped, documents: documents.length, chunks: chunkCount, rebuilt: true, seconds: elapsed() },
@@ -159,8 +168,9 @@ async function planBuild(
   warn?: (message: string) => void,
   maxArticleBytes?: number,
 ) {
-  const { documents, skipped } = await loadCorpus(corpusDir, warn, { maxArticleBytes });
   const reusable = previous && isCompatible(previous.manifest, model, chunking, hnsw) ? previous : null;
+  // Articles unchanged since the reusable index read them are not read again: their vectors and passages are reused.
+  const { documents, skipped } = await scanCorpus(corpusDir, reusable?.manifest ?? null, warn, maxArticleBytes);
   const changes = diffDocuments(previous?.manifest.documents ?? {}, documents);
   return { documents, skipped, changes, reusable };
 }
@@ -180,7 +190,7 @@ function isCompatible(manifest: Manifest, embedder: ModelIdentity, chunking: Chu
   );
 }
 
-function diffDocuments(before: Record<string, ManifestDocument>, now: CorpusDocument[]) {
+function diffDocuments(before: Record<string, ManifestDocument>, now: readonly ScannedDocument[]) {
   const added: string[] = [];
   const changed: string[] = [];
   let unchanged = 0;
@@ -197,7 +207,7 @@ function diffDocuments(before: Record<string, ManifestDocument>, now: CorpusDocu
 
 /** Chunks every document; vectors of unchanged documents are copied from the previous index, the rest embedded. */
 async function embedDocuments(
-  documents: CorpusDocument[],
+  documents: readonly ScannedDocument[],
   reusable: IndexSnapshot | null,
   embedder: Embedder,
   chunking: ChunkingOptions,
@@ -215,6 +225,8 @@ async function embedDocuments(
       }
       continue;
     }
+    // Not read, because unchanged since the reusable index read it: no passages then, none now (same text, same chunking).
+    if (!isRead(doc)) continue;
     for (const chunk of chunkDocument(doc, chunking)) {
       toEmbed.push({ position: chunks.length, text: textToEmbed(chunk, doc) });
       chunks.push(chunk);

@@ -11,6 +11,7 @@ import { generationInUse, leaseState } from './generation-leases.js';
 import { HOST_TAG, pidExists } from './process-identity.js';
 import { sha256OfFile } from './sliced-io.js';
 import { passageIds, type IndexSnapshot, type Passages } from './snapshot.js';
+import { timeStep, type StepTimings } from './step-timings.js';
 
 /*
  * Layout: <dir>/CURRENT names the generation folder <dir>/gen-<id>/ that holds manifest.json, index.hnsw,
@@ -42,7 +43,7 @@ export function hasIndex(dir: string): boolean {
   return existsSync(path.join(dir, POINTER));
 }
 
-export async function saveSnapshot(dir: string, content: GenerationContent, manifest: Omit<Manifest, 'files'>): Promise<IndexSnapshot> {
+export async function saveSnapshot(dir: string, content: GenerationContent, manifest: Omit<Manifest, 'files'>, timings?: StepTimings): Promise<IndexSnapshot> {
   await mkdir(dir, { recursive: true });
   const generation = `gen-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}-h${HOST_TAG}-p${process.pid}`;
   const genDir = path.join(dir, generation);
@@ -52,15 +53,15 @@ export async function saveSnapshot(dir: string, content: GenerationContent, mani
   let complete: Manifest;
   let previous: string | null;
   try {
-    content.hnsw.writeIndexSync(path.join(genDir, FILES.hnsw));
+    await timeStep(timings, 'HNSW write', () => content.hnsw.writeIndexSync(path.join(genDir, FILES.hnsw)));
     const vectorBytes = Buffer.from(content.vectors.buffer, content.vectors.byteOffset, content.vectors.byteLength);
-    await writeFile(path.join(genDir, FILES.vectors), vectorBytes);
+    await timeStep(timings, 'vectors write', () => writeFile(path.join(genDir, FILES.vectors), vectorBytes));
     const { base, ...change } = content.passages;
-    if (base) await copyFile(base, path.join(genDir, FILES.passages));
-    writeGenerationDb(path.join(genDir, FILES.passages), { create: base === null, ...change });
+    if (base) await timeStep(timings, 'passages.db copy', () => copyFile(base, path.join(genDir, FILES.passages)));
+    await timeStep(timings, 'passages.db write', () => writeGenerationDb(path.join(genDir, FILES.passages), { create: base === null, ...change }));
 
     const files: Record<string, string> = {};
-    for (const name of Object.values(FILES)) files[name] = await sha256OfFile(path.join(genDir, name));
+    for (const name of Object.values(FILES)) files[name] = await timeStep(timings, 'checksums', () => sha256OfFile(path.join(genDir, name)));
     complete = { ...manifest, files };
     await writeFile(path.join(genDir, 'manifest.json'), serialiseManifest(complete));
 
@@ -77,7 +78,7 @@ export async function saveSnapshot(dir: string, content: GenerationContent, mani
     await rm(path.join(dir, previous), { recursive: true, force: true });
   }
   await removeAbandonedGenerations(dir);
-  return openGeneration(genDir, complete, content.vectors, content.hnsw, dir);
+  return timeStep(timings, 'open new generation', () => openGeneration(genDir, complete, content.vectors, content.hnsw, dir));
 }
 
 /**

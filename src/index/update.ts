@@ -1,13 +1,14 @@
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { chunkDocument, textToEmbed, type Chunk, type ChunkingOptions } from '../chunk/chunker.js';
-import type { CorpusDocument } from '../corpus/document.js';
+import { isRead, type ScannedDocument } from './corpus-scan.js';
 import type { Embedder } from '../embed/embedder.js';
 import { countArticle, emptyCounts, type StatsCounts } from '../search/corpus-stats.js';
 import type { BuildProgress } from './build.js';
 import { embedInto, hasDirection } from './embed-passages.js';
 import type { PassageWrite } from './generation-db.js';
 import type { IndexSnapshot } from './snapshot.js';
+import { timeStep, type StepTimings } from './step-timings.js';
 
 /*
  * A one-article change applied to the previous generation instead of rebuilding it: the removed and changed
@@ -43,11 +44,11 @@ export function canUpdate(previous: IndexSnapshot, gone: readonly string[], adde
 
 export async function updateGeneration(
   previous: IndexSnapshot,
-  documents: readonly CorpusDocument[],
+  documents: readonly ScannedDocument[],
   change: { gone: readonly string[]; fresh: ReadonlySet<string> },
   embedder: Embedder,
   chunking: ChunkingOptions,
-  options: { batchSize?: number; onProgress?: (progress: BuildProgress) => void },
+  options: { batchSize?: number; onProgress?: (progress: BuildProgress) => void; timings?: StepTimings },
 ): Promise<Update> {
   const dim = embedder.dimension;
   const counts = emptyCounts();
@@ -68,6 +69,8 @@ export async function updateGeneration(
       chunksOf.set(doc.file, previous.chunks.positionsOf(doc.file).length);
       continue;
     }
+    // Added or changed articles are always read: an unread one has the hash the manifest gave it.
+    if (!isRead(doc)) throw new Error(`${doc.file} changed but its text was not read.`);
     const chunks: Chunk[] = chunkDocument(doc, chunking);
     countArticle(counts, chunks, doc.title);
     chunksOf.set(doc.file, chunks.length);
@@ -79,11 +82,11 @@ export async function updateGeneration(
 
   const vectors = new Float32Array(next * dim);
   vectors.set(previous.vectors);
-  await embedInto(vectors, toEmbed, embedder, options);
+  await timeStep(options.timings, 'embed', () => embedInto(vectors, toEmbed, embedder, options));
 
   options.onProgress?.({ phase: 'indexing', done: 0, total: added.length });
   const hnsw = new hnswlib.HierarchicalNSW('cosine', dim);
-  await hnsw.readIndex(path.join(path.dirname(previous.store.file), 'index.hnsw'));
+  await timeStep(options.timings, 'HNSW read', () => hnsw.readIndex(path.join(path.dirname(previous.store.file), 'index.hnsw')));
   if (hnsw.getMaxElements() < next) hnsw.resizeIndex(Math.max(next, Math.ceil(hnsw.getMaxElements() * 1.25)));
   let deletedVectors = previous.manifest.counts.deletedVectors;
   for (const { id } of removed) {
