@@ -40,6 +40,7 @@ const corpusDir = path.join(work, 'corpus');
 const indexDir = path.join(work, 'index');
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const describe = (timings: StepTimings) => Object.entries(timings).map(([step, ms]) => `${step} ${ms.toFixed(0)}`).join(' / ');
 
 const embedder = await createEmbedder({ model: OFFLINE_MODEL_ID, allowRemote: false, log: (m) => process.stderr.write(`${m}\n`) });
 if (!existsSync(corpusDir) || !hasIndex(indexDir)) {
@@ -65,8 +66,9 @@ async function changeOneArticle(): Promise<string> {
 }
 
 let t = performance.now();
-let previous = await loadSnapshot(indexDir, embedder);
-say(`${articles.length} articles, ${previous.manifest.counts.chunks} passages; index loaded in ${seconds(performance.now() - t)}`);
+const loadTimings: StepTimings = {};
+let previous = await loadSnapshot(indexDir, embedder, null, loadTimings);
+say(`${articles.length} articles, ${previous.manifest.counts.chunks} passages; index loaded in ${seconds(performance.now() - t)} (ms: ${describe(loadTimings)})`);
 
 for (let run = 0; run < flags.runs; run++) {
   const what = await changeOneArticle();
@@ -75,7 +77,7 @@ for (let run = 0; run < flags.runs; run++) {
   const { snapshot, summary } = await buildIndex({ corpusDir, indexDir, embedder, previous, timings });
   const total = performance.now() - t;
   const grouping = timings['story grouping'] ?? 0;
-  const steps = Object.entries(timings).map(([step, ms]) => `${step} ${ms.toFixed(0)}`).join(' / ');
+  const steps = describe(timings);
   say(`in process, ${what}: ${seconds(total)}, without story grouping ${seconds(total - grouping)} (ms: ${steps}; ${summary.added.length + summary.changed.length + summary.removed.length} article(s) updated)`);
   previous = snapshot;
 }

@@ -11,7 +11,7 @@ import { regroupStories } from '../search/story-regrouping.js';
 import { DEFAULT_HNSW, MANIFEST_VERSION, type HnswParameters, type Manifest, type ManifestDocument } from './manifest.js';
 import { vectorOf, type IndexSnapshot } from './snapshot.js';
 import { embedInto, hasDirection } from './embed-passages.js';
-import { saveSnapshot, type GenerationContent } from './store.js';
+import { openWritten, writeGeneration, type GenerationContent } from './store.js';
 import { canUpdate, updateGeneration } from './update.js';
 import { timeStep, type StepTimings } from './step-timings.js';
 
@@ -55,7 +55,17 @@ export interface BuildOptions {
   timings?: StepTimings;
 }
 
+/** Builds (or updates) the index and writes it as the new generation; resolves to it, opened, and what changed. */
 export async function buildIndex(options: BuildOptions): Promise<{ snapshot: IndexSnapshot; summary: BuildSummary }> {
+  const { summary, open } = await buildGeneration(options);
+  return { snapshot: await timeStep(options.timings, 'open new generation', open), summary };
+}
+
+/**
+ * Like buildIndex, but leaves opening the new generation to the caller: a build process does not serve what it
+ * wrote, and opening reads every passage's article and the corpus statistics (0.15–0.28 s at 30k passages).
+ */
+export async function buildGeneration(options: BuildOptions): Promise<{ summary: BuildSummary; open: () => Promise<IndexSnapshot> }> {
   const started = performance.now();
   const { embedder, previous = null } = options;
   const chunking = options.chunking ?? DEFAULT_CHUNKING;
@@ -68,7 +78,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   const elapsed = () => (performance.now() - started) / 1000;
 
   const unchanged = unchangedSummary(plan, elapsed());
-  if (unchanged) return { snapshot: reusable!, summary: unchanged };
+  if (unchanged) return { open: async () => reusable!, summary: unchanged };
 
   const gone = [...changes.removed, ...changes.changed];
   const fresh = new Set([...changes.added, ...changes.changed]);
@@ -113,7 +123,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
   const stories = await timeStep(timings, 'story grouping', () => regroup(manifestDocuments));
   options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
   const vectorCount = content.hnsw.getCurrentCount() - deletedVectors;
-  const snapshot = await saveSnapshot(options.indexDir, content, {
+  const written = await writeGeneration(options.indexDir, content, {
     version: MANIFEST_VERSION,
     model: embedder.modelId,
     dimension: embedder.dimension,
@@ -126,7 +136,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
     buildSeconds: elapsed(),
   }, timings);
   return {
-    snapshot,
+    open: () => openWritten(written, content),
     summary: { ...changes, skipped, documents: documents.length, chunks: chunkCount, rebuilt: true, seconds: elapsed() },
   };
 }

@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import { createEmbedder } from '../embed/transformers-embedder.js';
-import { buildIndex } from './build.js';
+import { buildGeneration } from './build.js';
 import { readUsableIndex } from './builder.js';
 import type { ChildBuildMessage, ChildBuildRequest } from './child-builder.js';
 
@@ -21,7 +21,8 @@ async function main(request: ChildBuildRequest): Promise<void> {
   }
   // Leased until this process exits, so the generation it reads from stays on disk meanwhile.
   const previous = request.reusePrevious ? ((await readUsableIndex(request.indexDir, request.corpusDir, embedder, log))?.snapshot ?? null) : null;
-  const { summary } = await buildIndex({
+  // Not opened here: the parent loads the new generation itself, with every check a start-up makes.
+  const { summary } = await buildGeneration({
     corpusDir: request.corpusDir,
     indexDir: request.indexDir,
     embedder,

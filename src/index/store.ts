@@ -43,7 +43,28 @@ export function hasIndex(dir: string): boolean {
   return existsSync(path.join(dir, POINTER));
 }
 
-export async function saveSnapshot(dir: string, content: GenerationContent, manifest: Omit<Manifest, 'files'>, timings?: StepTimings): Promise<IndexSnapshot> {
+/** Writes a new generation, makes it CURRENT and opens it. */
+export async function saveSnapshot(dir: string, content: GenerationContent, manifest: Omit<Manifest, 'files'>): Promise<IndexSnapshot> {
+  return openWritten(await writeGeneration(dir, content, manifest), content);
+}
+
+/** A generation this process has just written (see writeGeneration). */
+export interface WrittenGeneration {
+  dir: string;
+  genDir: string;
+  manifest: Manifest;
+}
+
+/** The snapshot of a generation this process wrote: its files are the ones it wrote, so they are not checked again. */
+export function openWritten(written: WrittenGeneration, content: GenerationContent): Promise<IndexSnapshot> {
+  return openGeneration(written.genDir, written.manifest, content.vectors, content.hnsw, written.dir);
+}
+
+/**
+ * Writes a new generation completely, then makes it CURRENT by an atomic rename, and removes the previous one if
+ * no process uses it.
+ */
+export async function writeGeneration(dir: string, content: GenerationContent, manifest: Omit<Manifest, 'files'>, timings?: StepTimings): Promise<WrittenGeneration> {
   await mkdir(dir, { recursive: true });
   const generation = `gen-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}-h${HOST_TAG}-p${process.pid}`;
   const genDir = path.join(dir, generation);
@@ -63,7 +84,7 @@ export async function saveSnapshot(dir: string, content: GenerationContent, mani
     const files: Record<string, string> = {};
     for (const name of Object.values(FILES)) files[name] = await timeStep(timings, 'checksums', () => sha256OfFile(path.join(genDir, name)));
     complete = { ...manifest, files };
-    await writeFile(path.join(genDir, 'manifest.json'), serialiseManifest(complete));
+    await timeStep(timings, 'manifest write', () => writeFile(path.join(genDir, 'manifest.json'), serialiseManifest(complete)));
 
     previous = await readPointer(dir);
     await writeFile(pointerTmp, generation);
@@ -78,7 +99,7 @@ export async function saveSnapshot(dir: string, content: GenerationContent, mani
     await rm(path.join(dir, previous), { recursive: true, force: true });
   }
   await removeAbandonedGenerations(dir);
-  return timeStep(timings, 'open new generation', () => openGeneration(genDir, complete, content.vectors, content.hnsw, dir));
+  return { dir, genDir, manifest: complete };
 }
 
 /**
@@ -89,6 +110,7 @@ export async function loadSnapshot(
   dir: string,
   expected: { modelId: string; dimension: number },
   generation: string | null = null,
+  timings?: StepTimings,
 ): Promise<IndexSnapshot> {
   const where = dir;
   await removeAbandonedGenerations(dir);
@@ -98,7 +120,8 @@ export async function loadSnapshot(
   if (!generation || !existsSync(path.join(genDir, 'manifest.json'))) {
     throw new IndexUnusableError(`The index pointer in ${where} names no complete index.`);
   }
-  const manifest = parseManifest(await readFile(path.join(genDir, 'manifest.json'), 'utf8'), where);
+  const manifestText = await readFile(path.join(genDir, 'manifest.json'), 'utf8');
+  const manifest = await timeStep(timings, 'parse manifest', () => parseManifest(manifestText, where));
   if (manifest.model !== expected.modelId) {
     throw new IndexUnusableError(`The index in ${where} was built with model ${manifest.model}, but the embedder is ${expected.modelId}.`);
   }
@@ -109,7 +132,7 @@ export async function loadSnapshot(
   for (const name of Object.values(FILES)) {
     let checksum: string;
     try {
-      checksum = await sha256OfFile(path.join(genDir, name));
+      checksum = await timeStep(timings, `checksum ${name}`, () => sha256OfFile(path.join(genDir, name)));
     } catch {
       throw new IndexUnusableError(`The index file ${name} is missing from ${where}.`);
     }
@@ -119,29 +142,37 @@ export async function loadSnapshot(
   }
 
   // Read again after its check: a file replaced in between is not this index's, and no writer touches a generation.
-  const vectorBytes = await readFile(path.join(genDir, FILES.vectors));
+  const vectorBytes = await timeStep(timings, 'read vectors', () => readFile(path.join(genDir, FILES.vectors)));
   const vectors = new Float32Array(vectorBytes.buffer.slice(vectorBytes.byteOffset, vectorBytes.byteOffset + vectorBytes.byteLength));
   const hnsw = new hnswlib.HierarchicalNSW('cosine', manifest.dimension);
-  await hnsw.readIndex(path.join(genDir, FILES.hnsw));
+  await timeStep(timings, 'read HNSW', () => hnsw.readIndex(path.join(genDir, FILES.hnsw)));
   const { vectors: live, deletedVectors } = manifest.counts;
   if (hnsw.getCurrentCount() !== live + deletedVectors) {
     throw new IndexUnusableError(`The vector index in ${where} holds ${hnsw.getCurrentCount()} vectors, but its manifest says ${live + deletedVectors}.`);
   }
   hnsw.setEf(manifest.hnsw.efSearch);
-  return openGeneration(genDir, manifest, vectors, hnsw, where);
+  return openGeneration(genDir, manifest, vectors, hnsw, where, timings);
 }
 
 /** The snapshot of a generation folder whose files are known good: its database opened, its lookups read. */
-async function openGeneration(genDir: string, manifest: Manifest, vectors: Float32Array, hnsw: HierarchicalNSW, where: string): Promise<IndexSnapshot> {
+async function openGeneration(
+  genDir: string,
+  manifest: Manifest,
+  vectors: Float32Array,
+  hnsw: HierarchicalNSW,
+  where: string,
+  timings?: StepTimings,
+): Promise<IndexSnapshot> {
   const store = GenerationDatabase.open(path.join(genDir, FILES.passages), where);
   let snapshot: IndexSnapshot;
   try {
-    const chunks = vectors.length % manifest.dimension === 0 ? await store.readPassageIndex(vectors.length / manifest.dimension) : null;
+    const length = vectors.length / manifest.dimension;
+    const chunks = Number.isInteger(length) ? await timeStep(timings, 'read passage index', () => store.readPassageIndex(length)) : null;
     if (!chunks) throw new IndexUnusableError(`The index in ${where} disagrees with its manifest about the number of passages.`);
     if (!passagesMatchDocuments(chunks, manifest)) {
       throw new IndexUnusableError(`The passages of the index in ${where} disagree with the articles its manifest lists.`);
     }
-    snapshot = { manifest, chunks, vectors, hnsw, store, stats: await store.readStats(manifest.counts.documents) };
+    snapshot = { manifest, chunks, vectors, hnsw, store, stats: await timeStep(timings, 'read statistics', () => store.readStats(manifest.counts.documents)) };
   } catch (err) {
     if (err instanceof IndexUnusableError) throw err;
     // A file that passed its checksum but that SQLite cannot query was not written by this version.
