@@ -102,6 +102,26 @@ describe('building in a child process', () => {
       const before = firstRows.get(`${c.file}#${c.ordinal}`);
       if (before) expect(after.vectors.subarray(i * dim, (i + 1) * dim)).toEqual(before);
     });
+    // An update of the previous generation, not a full build: every passage kept its id, the new ones come after.
+    for (const [i, c] of allPassages(first)) expect(after.chunks.fileOf(i)).toBe(c.file);
+    expect(after.chunks.positionsOf('010_harbour.md')[0]).toBeGreaterThanOrEqual(first.chunks.length);
+  });
+
+  it('a changed article updates the previous generation: the same passages and statistics as a full build', async () => {
+    const { service, corpusDir, root } = await serviceInChild();
+    const first = await service.current();
+    const [name] = Object.keys(first.manifest.documents).sort();
+    await writeFile(path.join(corpusDir, name), `${await readFile(path.join(corpusDir, name), 'utf8')}\n\nCorrection: the talks were held in Tallinn.\n`);
+    expect(await service.rebuild()).toMatchObject({ changed: [name], rebuilt: true });
+    const updated = await service.current();
+    expect(updated.manifest.counts.deletedVectors).toBeGreaterThan(0);
+    expect(updated.hnsw.getCurrentCount()).toBe(updated.manifest.counts.vectors + updated.manifest.counts.deletedVectors);
+    const full = await new IndexService({ corpusDir, indexDir: path.join(root, 'full'), embedder: model, builder: inProcessBuilder(model) }).current();
+    const texts = (snapshot: typeof full) => allPassages(snapshot).map(([, c]) => `${c.file}#${c.ordinal}:${c.text}`).sort();
+    expect(texts(updated)).toEqual(texts(full));
+    expect(updated.stats).toEqual(full.stats);
+    expect(updated.manifest.documents).toEqual(full.manifest.documents);
+    expect(keywordFiles(updated, 'Tallinn')).toEqual([name]);
   });
 
   it('does not hand the Discord token to the build process', async () => {

@@ -9,7 +9,7 @@ import { countArticle, emptyCounts, type StatsCounts } from '../search/corpus-st
 import { groupStories } from '../search/story-grouping.js';
 import { regroupStories } from '../search/story-regrouping.js';
 import { DEFAULT_HNSW, MANIFEST_VERSION, type HnswParameters, type Manifest, type ManifestDocument } from './manifest.js';
-import { vectorOf, type IndexSnapshot } from './snapshot.js';
+import { vectorOf, type BuildBase, type IndexSnapshot } from './snapshot.js';
 import { embedInto, hasDirection } from './embed-passages.js';
 import { openWritten, writeGeneration, type GenerationContent } from './store.js';
 import { canUpdate, updateGeneration } from './update.js';
@@ -43,7 +43,7 @@ export interface BuildOptions {
   indexDir: string;
   embedder: Embedder;
   /** The index currently in use; its vectors are reused for documents whose content hash is unchanged. */
-  previous?: IndexSnapshot | null;
+  previous?: BuildBase | null;
   chunking?: ChunkingOptions;
   hnsw?: HnswParameters;
   batchSize?: number;
@@ -56,8 +56,10 @@ export interface BuildOptions {
 }
 
 /** Builds (or updates) the index and writes it as the new generation; resolves to it, opened, and what changed. */
-export async function buildIndex(options: BuildOptions): Promise<{ snapshot: IndexSnapshot; summary: BuildSummary }> {
+export async function buildIndex(options: BuildOptions & { previous?: IndexSnapshot | null }): Promise<{ snapshot: IndexSnapshot; summary: BuildSummary }> {
   const { summary, open } = await buildGeneration(options);
+  // Nothing changed: the previous snapshot stays.
+  if (!open) return { snapshot: options.previous!, summary };
   return { snapshot: await timeStep(options.timings, 'open new generation', open), summary };
 }
 
@@ -65,7 +67,7 @@ export async function buildIndex(options: BuildOptions): Promise<{ snapshot: Ind
  * Like buildIndex, but leaves opening the new generation to the caller: a build process does not serve what it
  * wrote, and opening reads every passage's article and the corpus statistics (0.15–0.28 s at 30k passages).
  */
-export async function buildGeneration(options: BuildOptions): Promise<{ summary: BuildSummary; open: () => Promise<IndexSnapshot> }> {
+export async function buildGeneration(options: BuildOptions): Promise<{ summary: BuildSummary; open: (() => Promise<IndexSnapshot>) | null }> {
   const started = performance.now();
   const { embedder, previous = null } = options;
   const chunking = options.chunking ?? DEFAULT_CHUNKING;
@@ -78,7 +80,7 @@ export async function buildGeneration(options: BuildOptions): Promise<{ summary:
   const elapsed = () => (performance.now() - started) / 1000;
 
   const unchanged = unchangedSummary(plan, elapsed());
-  if (unchanged) return { open: async () => reusable!, summary: unchanged };
+  if (unchanged) return { open: null, summary: unchanged };
 
   const gone = [...changes.removed, ...changes.changed];
   const fresh = new Set([...changes.added, ...changes.changed]);
@@ -149,7 +151,7 @@ export async function buildGeneration(options: BuildOptions): Promise<{ summary:
  */
 export async function summaryIfUpToDate(options: {
   corpusDir: string;
-  previous: IndexSnapshot;
+  previous: Pick<BuildBase, 'manifest'>;
   model: ModelIdentity;
   warn?: (message: string) => void;
   maxArticleBytes?: number;
@@ -169,9 +171,9 @@ export async function summaryIfUpToDate(options: {
 type ModelIdentity = Pick<Embedder, 'modelId' | 'dimension'>;
 
 /** The corpus as it is now, compared with the previous index, whose vectors are reusable only under the same settings. */
-async function planBuild(
+async function planBuild<Previous extends Pick<BuildBase, 'manifest'>>(
   corpusDir: string,
-  previous: IndexSnapshot | null,
+  previous: Previous | null,
   model: ModelIdentity,
   chunking: ChunkingOptions,
   hnsw: HnswParameters,
@@ -185,7 +187,7 @@ async function planBuild(
   return { documents, skipped, changes, reusable };
 }
 
-function unchangedSummary(plan: Awaited<ReturnType<typeof planBuild>>, seconds: number): BuildSummary | null {
+function unchangedSummary(plan: Awaited<ReturnType<typeof planBuild<Pick<BuildBase, 'manifest'>>>>, seconds: number): BuildSummary | null {
   const { documents, skipped, changes, reusable } = plan;
   if (!reusable || changes.added.length + changes.changed.length + changes.removed.length > 0) return null;
   return { ...changes, skipped, documents: documents.length, chunks: reusable.manifest.counts.chunks, rebuilt: false, seconds };
@@ -218,7 +220,7 @@ function diffDocuments(before: Record<string, ManifestDocument>, now: readonly S
 /** Chunks every document; vectors of unchanged documents are copied from the previous index, the rest embedded. */
 async function embedDocuments(
   documents: readonly ScannedDocument[],
-  reusable: IndexSnapshot | null,
+  reusable: BuildBase | null,
   embedder: Embedder,
   chunking: ChunkingOptions,
   options: BuildOptions,

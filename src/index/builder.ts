@@ -1,7 +1,7 @@
 import type { Embedder } from '../embed/embedder.js';
 import { buildIndex, type BuildProgress, type BuildSummary } from './build.js';
 import { IndexUnusableError } from './manifest.js';
-import { loadCurrentGeneration, type LeasedSnapshot } from './generation-loader.js';
+import { loadCurrentGeneration, type GenerationReader, type LeasedSnapshot } from './generation-loader.js';
 import type { IndexSnapshot } from './snapshot.js';
 import { hasIndex } from './store.js';
 
@@ -48,18 +48,19 @@ export function inProcessBuilder(embedder: Embedder): IndexBuilder {
  * The current generation on disk, leased by this process (so no other deletes it while it is used), or null (with
  * the reason logged) when there is none or it must not be searched.
  */
-export async function readUsableIndex(
+export async function readUsableIndex<Loaded = IndexSnapshot>(
   indexDir: string,
   corpusDir: string,
   expected: { modelId: string; dimension: number },
   log: (message: string) => void = () => {},
-): Promise<LeasedSnapshot | null> {
+  read?: GenerationReader<Loaded>,
+): Promise<LeasedSnapshot<Loaded> | null> {
   if (!hasIndex(indexDir)) {
     log(`No index in ${indexDir} yet; building it from ${corpusDir}.`);
     return null;
   }
   try {
-    return await loadCurrentGeneration(indexDir, expected);
+    return await loadCurrentGeneration(indexDir, expected, read);
   } catch (err) {
     if (!(err instanceof IndexUnusableError)) throw err;
     log(`${err.message} Rebuilding it from ${corpusDir}.`);

@@ -1,12 +1,14 @@
 /*
- * The build process that ChildProcessBuilder forks: loads its own embedder (the parent's model), reads the previous
- * generation from disk for its vectors, builds and writes the new generation, and reports over IPC. Run as
+ * The build process that ChildProcessBuilder forks: loads its own embedder (the parent's model), reads what it reuses
+ * of the previous generation from disk (loadBuildBase: passages and vectors, not the graph or the statistics), builds
+ * and writes the new generation, and reports over IPC. Run as
  * `node --import tsx src/index/child-builder-main.ts '<ChildBuildRequest JSON>'`.
  */
 import os from 'node:os';
 import { createEmbedder } from '../embed/transformers-embedder.js';
 import { buildGeneration } from './build.js';
 import { readUsableIndex } from './builder.js';
+import { loadBuildBase } from './store.js';
 import type { ChildBuildMessage, ChildBuildRequest } from './child-builder.js';
 
 const send = (message: ChildBuildMessage): Promise<void> =>
@@ -20,7 +22,7 @@ async function main(request: ChildBuildRequest): Promise<void> {
     throw new Error(`the build process could not load the model ${request.model} from the cache.`);
   }
   // Leased until this process exits, so the generation it reads from stays on disk meanwhile.
-  const previous = request.reusePrevious ? ((await readUsableIndex(request.indexDir, request.corpusDir, embedder, log))?.snapshot ?? null) : null;
+  const previous = request.reusePrevious ? ((await readUsableIndex(request.indexDir, request.corpusDir, embedder, log, loadBuildBase))?.snapshot ?? null) : null;
   // Not opened here: the parent loads the new generation itself, with every check a start-up makes.
   const { summary } = await buildGeneration({
     corpusDir: request.corpusDir,

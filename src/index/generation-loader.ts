@@ -6,10 +6,13 @@ import type { IndexSnapshot } from './snapshot.js';
 import { loadSnapshot, readPointer } from './store.js';
 
 /** A loaded generation and the lease that keeps its folder on disk while this process uses it. */
-export interface LeasedSnapshot {
-  snapshot: IndexSnapshot;
+export interface LeasedSnapshot<Loaded = IndexSnapshot> {
+  snapshot: Loaded;
   lease: Lease;
 }
+
+/** Reads a generation the caller has leased (loadSnapshot, or loadBuildBase for a build). */
+export type GenerationReader<Loaded> = (dir: string, expected: { modelId: string; dimension: number }, generation: string) => Promise<Loaded>;
 
 /** Rounds of "lease, then check it is still CURRENT" before loading what was leased last anyway. */
 const LEASE_ROUNDS = 5;
@@ -18,7 +21,11 @@ const LEASE_ROUNDS = 5;
  * Leases the generation `CURRENT` names, checks that it still is CURRENT (see generation-leases.ts for why this
  * order), and loads it. Throws IndexUnusableError like loadSnapshot; the lease is dropped when loading fails.
  */
-export async function loadCurrentGeneration(dir: string, expected: { modelId: string; dimension: number }): Promise<LeasedSnapshot> {
+export async function loadCurrentGeneration<Loaded = IndexSnapshot>(
+  dir: string,
+  expected: { modelId: string; dimension: number },
+  read: GenerationReader<Loaded> = loadSnapshot as GenerationReader<Loaded>,
+): Promise<LeasedSnapshot<Loaded>> {
   let lease: Lease | null = null;
   for (let round = 0; round < LEASE_ROUNDS; round++) {
     const generation = await readPointer(dir);
@@ -33,7 +40,7 @@ export async function loadCurrentGeneration(dir: string, expected: { modelId: st
   }
   if (!lease) throw new IndexUnusableError(`The index pointer in ${dir} kept changing while it was read.`);
   try {
-    return { snapshot: await loadSnapshot(dir, expected, lease.generation), lease };
+    return { snapshot: await read(dir, expected, lease.generation), lease };
   } catch (err) {
     await lease.release();
     throw err;

@@ -45,3 +45,9 @@ export function vectorOf(snapshot: Pick<IndexSnapshot, 'manifest' | 'vectors'>, 
 export function* passageIds(passages: Passages): Generator<number> {
   for (let id = 0; id < passages.length; id++) if (passages.fileOf(id) !== undefined) yield id;
 }
+
+/**
+ * What a build reuses of the previous generation: its articles and passages, their vectors and the database file it
+ * copies. A served snapshot is one; a build process loads only this much (loadBuildBase).
+ */
+export type BuildBase = Pick<IndexSnapshot, 'manifest' | 'chunks' | 'vectors' | 'store'>;

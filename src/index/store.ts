@@ -10,7 +10,7 @@ import { IndexUnusableError, parseManifest, serialiseManifest, type Manifest } f
 import { generationInUse, leaseState } from './generation-leases.js';
 import { HOST_TAG, pidExists } from './process-identity.js';
 import { sha256OfFile } from './sliced-io.js';
-import { passageIds, type IndexSnapshot, type Passages } from './snapshot.js';
+import { passageIds, type BuildBase, type IndexSnapshot, type Passages } from './snapshot.js';
 import { timeStep, type StepTimings } from './step-timings.js';
 
 /*
@@ -112,6 +112,39 @@ export async function loadSnapshot(
   generation: string | null = null,
   timings?: StepTimings,
 ): Promise<IndexSnapshot> {
+  const { genDir, manifest, vectors } = await readCheckedGeneration(dir, expected, generation, timings);
+  const hnsw = new hnswlib.HierarchicalNSW('cosine', manifest.dimension);
+  await timeStep(timings, 'read HNSW', () => hnsw.readIndex(path.join(genDir, FILES.hnsw)));
+  const { vectors: live, deletedVectors } = manifest.counts;
+  if (hnsw.getCurrentCount() !== live + deletedVectors) {
+    throw new IndexUnusableError(`The vector index in ${dir} holds ${hnsw.getCurrentCount()} vectors, but its manifest says ${live + deletedVectors}.`);
+  }
+  hnsw.setEf(manifest.hnsw.efSearch);
+  return openGeneration(genDir, manifest, vectors, hnsw, dir, timings);
+}
+
+/**
+ * What a build needs of the current generation (or `generation`), with the same checks as loadSnapshot: not the
+ * HNSW graph, which an update reads again from its file to change a copy, nor the corpus statistics, which an update
+ * changes in the database by the changed articles' counts. At 30k passages on a busy machine that skips 0.1 and
+ * 0.6 s of the build process's start-up.
+ */
+export async function loadBuildBase(
+  dir: string,
+  expected: { modelId: string; dimension: number },
+  generation: string | null = null,
+): Promise<BuildBase> {
+  const { genDir, manifest, vectors } = await readCheckedGeneration(dir, expected, generation);
+  return { manifest, vectors, ...(await openPassages(genDir, manifest, vectors, dir)) };
+}
+
+/** The manifest and vectors of a generation whose files all match the manifest's checksums. */
+async function readCheckedGeneration(
+  dir: string,
+  expected: { modelId: string; dimension: number },
+  generation: string | null,
+  timings?: StepTimings,
+): Promise<{ genDir: string; manifest: Manifest; vectors: Float32Array }> {
   const where = dir;
   await removeAbandonedGenerations(dir);
   if (!hasIndex(dir)) throw new IndexUnusableError(`There is no index in ${where}.`);
@@ -144,14 +177,7 @@ export async function loadSnapshot(
   // Read again after its check: a file replaced in between is not this index's, and no writer touches a generation.
   const vectorBytes = await timeStep(timings, 'read vectors', () => readFile(path.join(genDir, FILES.vectors)));
   const vectors = new Float32Array(vectorBytes.buffer.slice(vectorBytes.byteOffset, vectorBytes.byteOffset + vectorBytes.byteLength));
-  const hnsw = new hnswlib.HierarchicalNSW('cosine', manifest.dimension);
-  await timeStep(timings, 'read HNSW', () => hnsw.readIndex(path.join(genDir, FILES.hnsw)));
-  const { vectors: live, deletedVectors } = manifest.counts;
-  if (hnsw.getCurrentCount() !== live + deletedVectors) {
-    throw new IndexUnusableError(`The vector index in ${where} holds ${hnsw.getCurrentCount()} vectors, but its manifest says ${live + deletedVectors}.`);
-  }
-  hnsw.setEf(manifest.hnsw.efSearch);
-  return openGeneration(genDir, manifest, vectors, hnsw, where, timings);
+  return { genDir, manifest, vectors };
 }
 
 /** The snapshot of a generation folder whose files are known good: its database opened, its lookups read. */
@@ -163,8 +189,17 @@ async function openGeneration(
   where: string,
   timings?: StepTimings,
 ): Promise<IndexSnapshot> {
+  const { store, chunks } = await openPassages(genDir, manifest, vectors, where, timings);
+  try {
+    return { manifest, chunks, vectors, hnsw, store, stats: await timeStep(timings, 'read statistics', () => store.readStats(manifest.counts.documents)) };
+  } catch (err) {
+    throw unreadableDatabase(err, where);
+  }
+}
+
+/** A known-good generation's passage database, opened, with each passage's article read and checked against the manifest. */
+async function openPassages(genDir: string, manifest: Manifest, vectors: Float32Array, where: string, timings?: StepTimings) {
   const store = GenerationDatabase.open(path.join(genDir, FILES.passages), where);
-  let snapshot: IndexSnapshot;
   try {
     const length = vectors.length / manifest.dimension;
     const chunks = Number.isInteger(length) ? await timeStep(timings, 'read passage index', () => store.readPassageIndex(length)) : null;
@@ -172,13 +207,16 @@ async function openGeneration(
     if (!passagesMatchDocuments(chunks, manifest)) {
       throw new IndexUnusableError(`The passages of the index in ${where} disagree with the articles its manifest lists.`);
     }
-    snapshot = { manifest, chunks, vectors, hnsw, store, stats: await timeStep(timings, 'read statistics', () => store.readStats(manifest.counts.documents)) };
+    return { store, chunks };
   } catch (err) {
-    if (err instanceof IndexUnusableError) throw err;
-    // A file that passed its checksum but that SQLite cannot query was not written by this version.
-    throw new IndexUnusableError(`The passage database of the index in ${where} cannot be read (${(err as Error).message}).`);
+    throw unreadableDatabase(err, where);
   }
-  return snapshot;
+}
+
+/** A file that passed its checksum but that SQLite cannot query was not written by this version. */
+function unreadableDatabase(err: unknown, where: string): IndexUnusableError {
+  if (err instanceof IndexUnusableError) return err;
+  return new IndexUnusableError(`The passage database of the index in ${where} cannot be read (${(err as Error).message}).`);
 }
 
 /** The generation `CURRENT` names, or null. */

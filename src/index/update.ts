@@ -7,7 +7,8 @@ import { countArticle, emptyCounts, type StatsCounts } from '../search/corpus-st
 import type { BuildProgress } from './build.js';
 import { embedInto, hasDirection } from './embed-passages.js';
 import type { PassageWrite } from './generation-db.js';
-import type { IndexSnapshot } from './snapshot.js';
+import type { BuildBase } from './snapshot.js';
+import { IndexUnusableError } from './manifest.js';
 import { timeStep, type StepTimings } from './step-timings.js';
 
 /*
@@ -36,14 +37,14 @@ export interface Update {
 }
 
 /** Whether `previous` can take this change as an update rather than a full build. */
-export function canUpdate(previous: IndexSnapshot, gone: readonly string[], addedPassagesGuess: number): boolean {
+export function canUpdate(previous: BuildBase, gone: readonly string[], addedPassagesGuess: number): boolean {
   let removed = previous.chunks.length - previous.manifest.counts.chunks;
   for (const file of gone) removed += previous.manifest.documents[file]?.chunks ?? 0;
   return removed <= MAX_DELETED_SHARE * (previous.chunks.length + addedPassagesGuess);
 }
 
 export async function updateGeneration(
-  previous: IndexSnapshot,
+  previous: BuildBase,
   documents: readonly ScannedDocument[],
   change: { gone: readonly string[]; fresh: ReadonlySet<string> },
   embedder: Embedder,
@@ -87,6 +88,10 @@ export async function updateGeneration(
   options.onProgress?.({ phase: 'indexing', done: 0, total: added.length });
   const hnsw = new hnswlib.HierarchicalNSW('cosine', dim);
   await timeStep(options.timings, 'HNSW read', () => hnsw.readIndex(path.join(path.dirname(previous.store.file), 'index.hnsw')));
+  const { vectors: live, deletedVectors: deletedBefore } = previous.manifest.counts;
+  if (hnsw.getCurrentCount() !== live + deletedBefore) {
+    throw new IndexUnusableError(`The previous vector index holds ${hnsw.getCurrentCount()} vectors, but its manifest says ${live + deletedBefore}.`);
+  }
   if (hnsw.getMaxElements() < next) hnsw.resizeIndex(Math.max(next, Math.ceil(hnsw.getMaxElements() * 1.25)));
   let deletedVectors = previous.manifest.counts.deletedVectors;
   for (const { id } of removed) {
