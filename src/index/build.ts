@@ -1,6 +1,6 @@
 import hnswlib from 'hnswlib-node';
 import { chunkDocument, chunkPositionsByFile, DEFAULT_CHUNKING, textToEmbed, type Chunk, type ChunkingOptions } from '../chunk/chunker.js';
-import type { CorpusDocument, SkippedFile } from '../corpus/document.js';
+import type { SkippedFile } from '../corpus/document.js';
 import { DEFAULT_MAX_ARTICLE_BYTES } from '../corpus/loader.js';
 import { isRead, scanCorpus, type ScannedDocument } from './corpus-scan.js';
 import { corpusUnchangedOnDisk } from './unchanged-on-disk.js';
