@@ -7,6 +7,7 @@ import { answerQuestion } from '../src/answer/answer.js';
 import { openRuntime, type Runtime } from '../src/app/runtime.js';
 import { buildIndex } from '../src/index/build.js';
 import { emptyCounts } from '../src/search/corpus-stats.js';
+import { NO_STORY_SENTENCES } from '../src/search/story-sentences.js';
 import { IndexService } from '../src/index/index-service.js';
 import { IndexUnusableError, MANIFEST_VERSION, parseManifest, serialiseManifest, type Manifest } from '../src/index/manifest.js';
 import { loadSnapshot, saveSnapshot } from '../src/index/store.js';
@@ -228,7 +229,7 @@ describe('generations left by a killed build', () => {
     const { corpusDir, indexDir } = await tempCorpus('failed-write-');
     const { snapshot } = await buildIndex({ corpusDir, indexDir, embedder: hashingEmbedder() });
     const before = await generations(indexDir);
-    const passages = { base: null, removed: [], added: [], counts: emptyCounts() };
+    const passages = { base: null, removed: [], added: [], counts: emptyCounts(), stories: { removed: null, added: NO_STORY_SENTENCES } };
     const failing = { vectors: snapshot.vectors, passages, hnsw: { writeIndexSync: () => { throw new Error('disk full'); } } as unknown as typeof snapshot.hnsw };
     const { files: _, ...manifest } = snapshot.manifest;
     await expect(saveSnapshot(indexDir, failing, manifest)).rejects.toThrow('disk full');

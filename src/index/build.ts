@@ -6,8 +6,10 @@ import { isRead, scanCorpus, type ScannedDocument } from './corpus-scan.js';
 import { corpusUnchangedOnDisk } from './unchanged-on-disk.js';
 import type { Embedder } from '../embed/embedder.js';
 import { countArticle, emptyCounts, type StatsCounts } from '../search/corpus-stats.js';
-import { groupStories } from '../search/story-grouping.js';
-import { regroupStories } from '../search/story-regrouping.js';
+import { groupStories, numberedArticles } from '../search/story-grouping.js';
+import { previousStories, regroupStories } from '../search/story-regrouping.js';
+import { byArticle, storySentences } from '../search/story-sentences.js';
+import { loadStockWords } from '../search/story-stock-phrases.js';
 import { DEFAULT_HNSW, MANIFEST_VERSION, type HnswParameters, type Manifest, type ManifestDocument } from './manifest.js';
 import { vectorOf, type BuildBase, type IndexSnapshot } from './snapshot.js';
 import { embedInto, hasDirection } from './embed-passages.js';
@@ -86,33 +88,29 @@ export async function buildGeneration(options: BuildOptions): Promise<{ summary:
   const fresh = new Set([...changes.added, ...changes.changed]);
   let content: GenerationContent;
   let chunksOf: ReadonlyMap<string, number>;
-  let regroup: (documents: Record<string, ManifestDocument>) => string[][];
+  let regroup: (documents: Record<string, ManifestDocument>) => Promise<string[][]>;
   let deletedVectors = 0;
   if (reusable && canUpdate(reusable, gone, 0)) {
     const update = await timeStep(timings, 'update (embed, HNSW read, HNSW change)', () =>
       updateGeneration(reusable, documents, { gone, fresh }, embedder, chunking, options),
     );
     const { vectors, hnsw, removed, added, counts } = update;
-    content = { vectors, hnsw, passages: { base: reusable.store.file, removed, added, counts } };
+    const stock = await loadStockWords();
+    const stories = { removed: storySentences(byArticle(removed), stock), added: storySentences(byArticle(added), stock) };
+    content = { vectors, hnsw, passages: { base: reusable.store.file, removed, added, counts, stories } };
     ({ chunksOf, deletedVectors } = update);
-    regroup = (manifestDocuments) => {
-      const current = new Map<string, Chunk[]>();
-      const keep = (chunk: Chunk) => (current.get(chunk.file) ?? current.set(chunk.file, []).get(chunk.file)!).push(chunk);
-      const removedIds = new Set(removed.map((r) => r.id));
-      for (const [id, chunk] of reusable.store.allPassages()) if (!removedIds.has(id)) keep(chunk);
-      for (const { chunk } of added) keep(chunk);
-      const chunks = documents.flatMap((d) => current.get(d.file) ?? []);
-      return regroupStories(reusable.manifest.stories, { gone: new Set(gone), fresh }, chunks, manifestDocuments);
-    };
+    regroup = (manifestDocuments) => regroupStories(previousStories(reusable), { gone: new Set(gone), fresh: stories.added }, manifestDocuments);
   } else {
     const { chunks, vectors } = await embedDocuments(documents, reusable, embedder, chunking, options);
     options.onProgress?.({ phase: 'indexing', done: 0, total: chunks.length });
     const hnsw = await buildHnsw(vectors, embedder.dimension, chunks.length, hnswParams);
     const titles = new Map(documents.map((d) => [d.file, d.title]));
     const added = chunks.map((chunk, id) => ({ id, chunk, title: titles.get(chunk.file) ?? '' }));
-    content = { vectors, hnsw, passages: { base: null, removed: [], added, counts: countArticles(chunks, titles) } };
+    const sentences = storySentences(numberedArticles(chunks), await loadStockWords());
+    const stories = { removed: null, added: sentences };
+    content = { vectors, hnsw, passages: { base: null, removed: [], added, counts: countArticles(chunks, titles), stories } };
     chunksOf = new Map([...chunkPositionsByFile(chunks)].map(([file, positions]) => [file, positions.length]));
-    regroup = (manifestDocuments) => groupStories(chunks, manifestDocuments);
+    regroup = (manifestDocuments) => groupStories(chunks, manifestDocuments, sentences);
   }
 
   const manifestDocuments: Record<string, ManifestDocument> = {};

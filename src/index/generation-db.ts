@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { Chunk } from '../chunk/chunker.js';
 import { surfaceForms, type CorpusStats, type StatsCounts } from '../search/corpus-stats.js';
 import { FTS_TOKENIZER, keywordText, type KeywordHit } from '../search/keyword-index.js';
+import { readStoryPostings, STORY_POSTINGS_SCHEMA, writeStoryPostings, type StoryPostingsChange, type TrigramHolder } from '../search/story-postings.js';
 import { IndexUnusableError } from './manifest.js';
 import type { Passages } from './snapshot.js';
 import { timeSlicer } from './sliced-io.js';
@@ -32,6 +33,7 @@ const SCHEMA = `
   CREATE TABLE article_terms (stem TEXT PRIMARY KEY, articles INTEGER NOT NULL) WITHOUT ROWID;
   CREATE TABLE words (word TEXT PRIMARY KEY, uses INTEGER NOT NULL) WITHOUT ROWID;
   CREATE TABLE forms (stem TEXT NOT NULL, word TEXT NOT NULL, uses INTEGER NOT NULL, PRIMARY KEY (stem, word)) WITHOUT ROWID;
+  ${STORY_POSTINGS_SCHEMA}
 `;
 /**
  * Titles weigh one and a half times the text in BM25. MiniSearch weighed them half, but FTS5's bm25 differs from its
@@ -53,7 +55,10 @@ export interface PassageWrite {
  * previous generation's file: `removed` passages go (as they were written: FTS5 needs their terms to delete them), `added` passages come, `counts` are added to the statistics (an
  * update passes the removed articles' counts negated).
  */
-export function writeGenerationDb(file: string, change: { create: boolean; removed: readonly PassageWrite[]; added: Iterable<PassageWrite>; counts: StatsCounts }): void {
+export function writeGenerationDb(
+  file: string,
+  change: { create: boolean; removed: readonly PassageWrite[]; added: Iterable<PassageWrite>; counts: StatsCounts; stories: StoryPostingsChange },
+): void {
   const db = new Database(file);
   try {
     // The file is not anyone's index until CURRENT names it, and a crash before then discards it: no journal.
@@ -86,6 +91,7 @@ export function writeGenerationDb(file: string, change: { create: boolean; remov
       for (const [word, n] of change.counts.wordCounts) if (n !== 0) addWord.run(word, n);
       for (const [stem, forms] of change.counts.forms) for (const [word, n] of forms) if (n !== 0) addForm.run(stem, word, n);
       db.exec('DELETE FROM article_terms WHERE articles <= 0; DELETE FROM words WHERE uses <= 0; DELETE FROM forms WHERE uses <= 0;');
+      writeStoryPostings(db, change.stories);
     })();
     // Deletes leave FTS5 segments fragmented; merging them keeps a long run of updates from slowing searches.
     if (!change.create && change.removed.length > 0) db.exec("INSERT INTO keywords (keywords, rank) VALUES ('usermerge', 2)");
@@ -134,10 +140,9 @@ export class GenerationDatabase {
     return chunk;
   }
 
-  /** Every passage, in id order, read in one pass (for a build that needs them all; `get` one by one was 3× slower). */
-  *allPassages(): Generator<[number, Chunk]> {
-    const rows = this.db.prepare('SELECT id, file, ordinal, start_at, end_at, text, sentences FROM passages ORDER BY id').iterate() as IterableIterator<PassageRow & { id: number }>;
-    for (const row of rows) yield [row.id, chunkOf(row)];
+  /** The story grouping's trigram index: the sentences holding each of these trigrams (story-postings.ts). */
+  storyHolders(keys: Iterable<number>): Map<number, TrigramHolder[]> {
+    return readStoryPostings(this.db, keys);
   }
 
   /**

@@ -7,7 +7,8 @@ import type { ChunkingOptions } from '../chunk/chunker.js';
 // keywords.json hold one element per line (loaded in slices). 7: irregular verb forms ("said") are indexed under
 // their base form's stem. 8: the story clusters, grouped by the build (so answering never computes them).
 // 9: passages, the keyword index (FTS5) and corpus statistics in passages.db instead of chunks.json and keywords.json.
-export const MANIFEST_VERSION = 9;
+// 10: stock phrases take no part in story grouping; passages.db holds its trigram index (story-postings.ts).
+export const MANIFEST_VERSION = 10;
 
 export interface HnswParameters {
   m: number;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import type { HierarchicalNSW } from 'hnswlib-node';
 import type { StatsCounts } from '../search/corpus-stats.js';
+import type { StoryPostingsChange } from '../search/story-postings.js';
 import { GENERATION_DB, GenerationDatabase, writeGenerationDb, type PassageWrite } from './generation-db.js';
 import { IndexUnusableError, parseManifest, serialiseManifest, type Manifest } from './manifest.js';
 import { generationInUse, leaseState } from './generation-leases.js';
@@ -36,7 +37,7 @@ const FILES = { hnsw: 'index.hnsw', vectors: 'vectors.f32', passages: GENERATION
 export interface GenerationContent {
   vectors: Float32Array;
   hnsw: HierarchicalNSW;
-  passages: { base: string | null; removed: readonly PassageWrite[]; added: Iterable<PassageWrite>; counts: StatsCounts };
+  passages: { base: string | null; removed: readonly PassageWrite[]; added: Iterable<PassageWrite>; counts: StatsCounts; stories: StoryPostingsChange };
 }
 
 export function hasIndex(dir: string): boolean {

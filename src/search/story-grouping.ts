@@ -1,5 +1,7 @@
 import { chunkPositionsByFile, type Chunk } from '../chunk/chunker.js';
 import type { ManifestDocument } from '../index/manifest.js';
+import { loadStockWords } from './story-stock-phrases.js';
+import { storySentences, type NumberedPassage, type StorySentences } from './story-sentences.js';
 
 /*
  * Which articles report the same story? Wire copy is re-published with light edits: sentences are reworded, cut or
@@ -9,8 +11,10 @@ import type { ManifestDocument } from '../index/manifest.js';
  * So the unit is the sentence, and the test is the near-duplicate test of near-duplicates.ts (shared word
  * trigrams) read as containment: a sentence is *carried over* into another article when at least
  * CARRIED_OVER_SHARE of its word trigrams occur anywhere in that article (anywhere, because an edit moves clauses
- * across sentence boundaries). Measured on the seeds: the rewritten sentences of 003/004 keep 32–63 % of their
- * trigrams; between the seeds' independent reports the most any sentence keeps is 24 %. Two articles report the
+ * across sentence boundaries). Stock phrases ("one of the", "the United States": story-stock-phrases.ts) are no
+ * evidence of copying and are left out of both counts. Measured on the seeds with them left out: four rewritten
+ * sentences of 004 keep 35–50 % of their trigrams in 003 (with stock phrases counted: 35–63 %); between the
+ * seeds' independent reports the most any sentence keeps is 23 % (24 % counted). Two articles report the
  * same story when one of them carries over at least SAME_STORY_SENTENCES sentences into the other: a paragraph,
  * the unit editors copy. A shared quote is one sentence and does not make two reports one story.
  *
@@ -20,68 +24,171 @@ import type { ManifestDocument } from '../index/manifest.js';
  */
 export const CARRIED_OVER_SHARE = 0.3;
 export const SAME_STORY_SENTENCES = 3;
-/** Shorter sentences (datelines, "Lavrov said.") share a third of their few trigrams by chance. */
+/** Shorter sentences (datelines, "Lavrov said.") share a third of their few trigrams by chance. Stock phrases do not count. */
 export const MIN_SENTENCE_TRIGRAMS = 10;
 
 /**
  * The groups of two or more articles (manifest keys) that report the same story, each sorted by date (undated
  * last), then file, and the groups in the order of their first article. Run when an index is built (in the build
- * process): over 12,000 passages it takes over a second, which the thread that answers must never spend.
+ * process), never on the thread that answers.
+ *
+ * Cost: each sentence walks, for each of its trigrams, the sentences elsewhere that hold it. With stock phrases
+ * left out (story-stock-phrases.ts) those lists hold the articles that share wording with it, which grows with
+ * the corpus only as far as articles really copy each other, instead of with every article that writes English.
  */
-export function groupStories(chunks: readonly Chunk[], documents: Readonly<Record<string, ManifestDocument>>): string[][] {
-  const sentences = articleSentenceTrigrams(chunks);
-  // Articles by number, and which articles hold each trigram, so only articles that share wording are ever compared.
-  // Numbers and typed counters rather than names and maps: this loop is most of a build's grouping time (13 of 20 s
-  // of a one-article change at 30k passages, where recombined Brown paragraphs make many trigrams common).
-  const files = [...sentences.keys()];
-  const holders = new Map<number, number[]>();
-  files.forEach((file, article) => {
-    const seen = new Set<number>();
-    for (const grams of sentences.get(file)!) {
-      for (const g of grams) {
-        if (seen.has(g)) continue;
-        seen.add(g);
-        const list = holders.get(g);
-        if (list) list.push(article);
-        else holders.set(g, [article]);
-      }
-    }
-  });
-  const parent = new Map<string, string>();
-  const root = (f: string): string => {
-    let r = f;
-    while (parent.has(r)) r = parent.get(r)!;
+export async function groupStories(
+  chunks: readonly Chunk[],
+  documents: Readonly<Record<string, ManifestDocument>>,
+  sentences?: StorySentences,
+): Promise<string[][]> {
+  sentences ??= storySentences(numberedArticles(chunks), await loadStockWords());
+  const links = new StoryLinks(sentences.files.length);
+  const postings = sentencePostings(sentences);
+  const carried = new CarriedOver(sentences, postings);
+  for (let article = 0; article < sentences.files.length; article++) {
+    for (const other of carried.from(article)) links.join(article, other);
+  }
+  const { files } = sentences;
+  const number = new Map(files.map((file, i) => [file, i]));
+  return storyOrder(files, (file) => files[links.root(number.get(file)!)], documents);
+}
+
+/** Chunks by article, numbered by their position (a full build's passage ids). */
+export function numberedArticles(chunks: readonly Chunk[]): Array<[string, NumberedPassage[]]> {
+  return [...chunkPositionsByFile(chunks)].map(([file, positions]) => [file, positions.map((id) => ({ id, chunk: chunks[id] }))]);
+}
+
+/** Union-find over article numbers. */
+export class StoryLinks {
+  private readonly parent: Int32Array;
+
+  constructor(articles: number) {
+    this.parent = Int32Array.from({ length: articles }, (_, i) => i);
+  }
+
+  root(article: number): number {
+    let r = article;
+    while (this.parent[r] !== r) r = this.parent[r] = this.parent[this.parent[r]];
     return r;
-  };
-  const found = new Int32Array(files.length);
-  const carried = new Int32Array(files.length);
-  const touched: number[] = [];
-  const carriedTo: number[] = [];
-  files.forEach((file, article) => {
-    for (const grams of sentences.get(file)!) {
-      if (grams.size < MIN_SENTENCE_TRIGRAMS) continue;
-      for (const g of grams) {
-        for (const other of holders.get(g)!) {
-          if (other === article) continue;
+  }
+
+  join(a: number, b: number): void {
+    const [ra, rb] = [this.root(a), this.root(b)];
+    if (ra !== rb) this.parent[ra] = rb;
+  }
+}
+
+/** For each trigram, the sentences holding it: trigram numbers, and the sentences of each as one flat list. */
+export interface SentencePostings {
+  /** Each trigram occurrence of StorySentences.trigrams as a number 0 … count - 1. */
+  numberOf: Int32Array;
+  first: Int32Array;
+  sentences: Int32Array;
+  articleOf: Int32Array;
+}
+
+export function sentencePostings(s: StorySentences): SentencePostings {
+  const sentenceCount = s.firstTrigram.length - 1;
+  const articleOf = new Int32Array(sentenceCount);
+  for (let a = 0; a + 1 < s.firstSentence.length; a++) articleOf.fill(a, s.firstSentence[a], s.firstSentence[a + 1]);
+  const numberOf = numberKeys(s.trigrams);
+  let count = 0;
+  for (const n of numberOf) if (n >= count) count = n + 1;
+  const first = new Int32Array(count + 1);
+  for (const n of numberOf) first[n + 1] += 1;
+  for (let n = 0; n < count; n++) first[n + 1] += first[n];
+  const fill = first.slice(0, count);
+  const sentences = new Int32Array(numberOf.length);
+  for (let sentence = 0; sentence < sentenceCount; sentence++) {
+    for (let i = s.firstTrigram[sentence]; i < s.firstTrigram[sentence + 1]; i++) sentences[fill[numberOf[i]]++] = sentence;
+  }
+  return { numberOf, first, sentences, articleOf };
+}
+
+/**
+ * The articles each article carries at least SAME_STORY_SENTENCES sentences over into. Typed counters reset by
+ * the lists of what was touched: no map or set is allocated per sentence.
+ */
+export class CarriedOver {
+  private readonly found: Int32Array;
+  private readonly carried: Int32Array;
+  /** The last (sentence, trigram) step that counted an article: a trigram counts once per article. */
+  private readonly stamp: Int32Array;
+  private step = 0;
+
+  constructor(
+    private readonly s: StorySentences,
+    private readonly postings: SentencePostings,
+  ) {
+    const articles = s.files.length;
+    this.found = new Int32Array(articles);
+    this.carried = new Int32Array(articles);
+    this.stamp = new Int32Array(articles).fill(-1);
+  }
+
+  from(article: number): number[] {
+    const { s, found, carried, stamp } = this;
+    const { numberOf, first, sentences, articleOf } = this.postings;
+    const touched: number[] = [];
+    const carriedTo: number[] = [];
+    for (let sentence = s.firstSentence[article]; sentence < s.firstSentence[article + 1]; sentence++) {
+      const size = s.firstTrigram[sentence + 1] - s.firstTrigram[sentence];
+      if (size < MIN_SENTENCE_TRIGRAMS) continue;
+      for (let i = s.firstTrigram[sentence]; i < s.firstTrigram[sentence + 1]; i++) {
+        const step = this.step++;
+        const n = numberOf[i];
+        for (let p = first[n]; p < first[n + 1]; p++) {
+          const other = articleOf[sentences[p]];
+          if (other === article || stamp[other] === step) continue;
+          stamp[other] = step;
           if (found[other]++ === 0) touched.push(other);
         }
       }
       for (const other of touched) {
-        if (found[other] >= CARRIED_OVER_SHARE * grams.size && carried[other]++ === 0) carriedTo.push(other);
+        if (found[other] >= CARRIED_OVER_SHARE * size && carried[other]++ === 0) carriedTo.push(other);
         found[other] = 0;
       }
       touched.length = 0;
     }
-    for (const other of carriedTo) {
-      if (carried[other] >= SAME_STORY_SENTENCES) {
-        const [a, b] = [root(file), root(files[other])];
-        if (a !== b) parent.set(a, b);
+    const result = carriedTo.filter((other) => carried[other] >= SAME_STORY_SENTENCES);
+    for (const other of carriedTo) carried[other] = 0;
+    return result;
+  }
+}
+
+/** Numbers 0 … k - 1 for the distinct keys, in order of first appearance (an open-addressing table: no Map limit). */
+function numberKeys(keys: Int32Array): Int32Array {
+  let capacity = 1 << 16;
+  let slots = new Int32Array(capacity).fill(-1);
+  let slotKeys = new Int32Array(capacity);
+  let count = 0;
+  const numbers = new Int32Array(keys.length);
+  const place = (key: number, table: Int32Array, tableKeys: Int32Array, mask: number) => {
+    let at = Math.imul(key, 0x9e3779b1) >>> 0 & mask;
+    while (table[at] !== -1 && tableKeys[at] !== key) at = (at + 1) & mask;
+    return at;
+  };
+  for (let i = 0; i < keys.length; i++) {
+    if (count * 2 >= capacity) {
+      const [oldSlots, oldKeys] = [slots, slotKeys];
+      capacity *= 2;
+      slots = new Int32Array(capacity).fill(-1);
+      slotKeys = new Int32Array(capacity);
+      for (let j = 0; j < oldSlots.length; j++) {
+        if (oldSlots[j] === -1) continue;
+        const at = place(oldKeys[j], slots, slotKeys, capacity - 1);
+        slots[at] = oldSlots[j];
+        slotKeys[at] = oldKeys[j];
       }
-      carried[other] = 0;
     }
-    carriedTo.length = 0;
-  });
-  return storyOrder(files, root, documents);
+    const at = place(keys[i], slots, slotKeys, capacity - 1);
+    if (slots[at] === -1) {
+      slots[at] = count++;
+      slotKeys[at] = keys[i];
+    }
+    numbers[i] = slots[at];
+  }
+  return numbers;
 }
 
 /** The groups of two or more files with the same root, each sorted by date (undated last) then file, in order of their first. */
@@ -99,43 +206,3 @@ export function storyOrder(files: Iterable<string>, root: (file: string) => stri
   clusters.sort((a, b) => byDate(a[0], b[0]));
   return clusters;
 }
-
-/**
- * Each article's sentences as sets of word trigrams, each sentence once although passages overlap. Trigrams are
- * numbers (three interned word ids hashed to 32 bits), not strings: over 12,000 passages the strings alone took
- * about 1.8 s to build. A collision between two different trigrams is about one in 4 billion per pair and only
- * ever adds one shared trigram to one sentence.
- */
-export function articleSentenceTrigrams(chunks: readonly Chunk[]): Map<string, Array<Set<number>>> {
-  const ids = new Map<string, number>();
-  const idOf = (word: string) => ids.get(word) ?? (ids.set(word, ids.size), ids.size - 1);
-  const result = new Map<string, Array<Set<number>>>();
-  for (const [file, positions] of chunkPositionsByFile(chunks)) {
-    const seen = new Set<number>();
-    const list: Array<Set<number>> = [];
-    for (const position of positions) {
-      const chunk = chunks[position];
-      for (const [start, end] of chunk.sentences) {
-        if (seen.has(chunk.start + start)) continue;
-        seen.add(chunk.start + start);
-        const words = (chunk.text.slice(start, end).toLowerCase().match(WORD) ?? []).map(idOf);
-        const grams = new Set<number>();
-        for (let i = 0; i + 2 < words.length; i++) grams.add(trigramKey(words[i], words[i + 1], words[i + 2]));
-        list.push(grams);
-      }
-    }
-    result.set(file, list);
-  }
-  return result;
-}
-
-/** The same words as wordTrigrams in near-duplicates.ts. */
-const WORD = /[\p{L}\p{N}]+/gu;
-
-function trigramKey(a: number, b: number, c: number): number {
-  let h = Math.imul(a + 1, 0x9e3779b1);
-  h = Math.imul(h ^ (b + 1), 0x85ebca77);
-  h = Math.imul(h ^ (c + 1), 0xc2b2ae3d);
-  return (h ^ (h >>> 15)) >>> 0;
-}
-

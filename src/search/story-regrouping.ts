@@ -1,32 +1,49 @@
-import type { Chunk } from '../chunk/chunker.js';
 import type { ManifestDocument } from '../index/manifest.js';
-import {
-  articleSentenceTrigrams,
-  CARRIED_OVER_SHARE,
-  groupStories,
-  MIN_SENTENCE_TRIGRAMS,
-  SAME_STORY_SENTENCES,
-  storyOrder,
-} from './story-grouping.js';
+import type { BuildBase } from '../index/snapshot.js';
+import { CARRIED_OVER_SHARE, CarriedOver, groupStories, MIN_SENTENCE_TRIGRAMS, SAME_STORY_SENTENCES, sentencePostings, storyOrder } from './story-grouping.js';
+import type { TrigramHolder } from './story-postings.js';
+import type { NumberedPassage, StorySentences } from './story-sentences.js';
 
 /*
- * The story groups after a one-article change, computed from the previous groups instead of comparing every article
- * with every other (13 of the 20 s such a change took at 30k passages). Whether one article carries sentences over
- * into another depends on those two articles only, so:
+ * The story groups after a one-article change, computed from the previous groups and the previous generation's
+ * trigram index (story-postings.ts) instead of comparing every article with every other. Whether one article
+ * carries sentences over into another depends on those two articles only, so:
  * - links between unchanged articles are as before: a previous group without a removed or changed member stands;
  * - a group that lost members is regrouped among its remaining members alone (no link can join them to an
- *   article outside the group, or the group would have held it);
- * - the new and changed articles are compared with every article, both ways, in one pass over all trigrams that
- *   never walks the long lists of articles holding a common trigram.
- * The result is the groups groupStories would find (tests/incremental-update.test.ts compares them).
+ *   article outside the group, or the group would have held it): this reads those members' passages, so it costs
+ *   in proportion to the group, which for wire copy is a handful of articles;
+ * - the new and changed articles are compared with each other in memory, and with every unchanged article through
+ *   the index: an article they share no trigram with cannot be linked to them either way, and for one they do,
+ *   the index says which of its sentences hold which trigram and how many trigrams each has, which is all the
+ *   carried-over test needs in both directions.
+ * So the cost follows the changed articles' trigrams and the sentences holding them, not the corpus. The result is
+ * the groups groupStories would find (tests/incremental-update.test.ts compares them).
  */
-export function regroupStories(
-  previous: readonly string[][],
-  change: { gone: ReadonlySet<string>; fresh: ReadonlySet<string> },
-  chunks: readonly Chunk[],
+
+/** What the regrouping reads of the previous generation. */
+export interface PreviousStories {
+  groups: readonly string[][];
+  /** For each key, the sentences holding it in the previous generation (removed articles' included). */
+  holders(keys: Iterable<number>): Map<number, TrigramHolder[]>;
+  fileOf(passage: number): string | undefined;
+  passagesOf(file: string): NumberedPassage[];
+}
+
+/** The previous generation as the regrouping reads it: its groups, its trigram index and, by article, its passages. */
+export function previousStories(snapshot: BuildBase): PreviousStories {
+  return {
+    groups: snapshot.manifest.stories,
+    holders: (keys) => snapshot.store.storyHolders(keys),
+    fileOf: (passage) => snapshot.chunks.fileOf(passage),
+    passagesOf: (file) => snapshot.chunks.positionsOf(file).map((id) => ({ id, chunk: snapshot.chunks.get(id) })),
+  };
+}
+
+export async function regroupStories(
+  previous: PreviousStories,
+  change: { gone: ReadonlySet<string>; fresh: StorySentences },
   documents: Readonly<Record<string, ManifestDocument>>,
-): string[][] {
-  const sentences = articleSentenceTrigrams(chunks);
+): Promise<string[][]> {
   const parent = new Map<string, string>();
   const root = (f: string): string => {
     let r = f;
@@ -38,69 +55,82 @@ export function regroupStories(
     if (ra !== rb) parent.set(ra, rb);
   };
 
-  for (const group of previous) {
-    const kept = group.filter((f) => !change.gone.has(f) && sentences.has(f));
+  for (const group of previous.groups) {
+    const kept = group.filter((f) => !change.gone.has(f) && documents[f]);
     if (kept.length === group.length) {
       for (const f of kept.slice(1)) join(kept[0], f);
       continue;
     }
-    const keptSet = new Set(kept);
-    for (const sub of groupStories(chunks.filter((c) => keptSet.has(c.file)), documents)) for (const f of sub.slice(1)) join(sub[0], f);
+    const chunks = kept.flatMap((f) => previous.passagesOf(f).map((p) => p.chunk));
+    for (const sub of await groupStories(chunks, documents)) for (const f of sub.slice(1)) join(sub[0], f);
   }
-  for (const [a, b] of linksOfFresh(sentences, change.fresh)) join(a, b);
-  return storyOrder(sentences.keys(), root, documents);
+
+  const { fresh } = change;
+  const among = new CarriedOver(fresh, sentencePostings(fresh));
+  for (let article = 0; article < fresh.files.length; article++) {
+    for (const other of among.from(article)) join(fresh.files[article], fresh.files[other]);
+  }
+  const holders = unchangedHolders(previous, change.gone, fresh.trigrams);
+  for (let article = 0; article < fresh.files.length; article++) {
+    for (const other of linksWithUnchanged(fresh, article, holders)) join(fresh.files[article], other);
+  }
+  return storyOrder(Object.keys(documents), root, documents);
 }
 
-/** Pairs (fresh article, other article) where either carries at least SAME_STORY_SENTENCES sentences over into the other. */
-function linksOfFresh(sentences: ReadonlyMap<string, Array<Set<number>>>, fresh: ReadonlySet<string>): Array<[string, string]> {
-  // Each trigram of a fresh article: which of its sentences hold it, and which fresh articles.
-  const inFreshSentence = new Map<number, Array<{ file: string; sentence: number }>>();
-  const inFreshArticle = new Map<number, Set<string>>();
-  for (const file of fresh) {
-    (sentences.get(file) ?? []).forEach((grams, sentence) => {
-      for (const g of grams) {
-        if (grams.size >= MIN_SENTENCE_TRIGRAMS) {
-          const list = inFreshSentence.get(g);
-          if (list) list.push({ file, sentence });
-          else inFreshSentence.set(g, [{ file, sentence }]);
-        }
-        let holders = inFreshArticle.get(g);
-        if (!holders) inFreshArticle.set(g, (holders = new Set()));
-        holders.add(file);
-      }
-    });
+/** A sentence of an unchanged article that holds a trigram. */
+interface Holder {
+  file: string;
+  sentence: number;
+  size: number;
+}
+
+/** The previous generation's holders of these keys, less the sentences of removed and changed articles. */
+function unchangedHolders(previous: PreviousStories, gone: ReadonlySet<string>, keys: Int32Array): Map<number, Holder[]> {
+  const result = new Map<number, Holder[]>();
+  for (const [key, list] of previous.holders(new Set(keys))) {
+    const kept: Holder[] = [];
+    for (const { passage, place, size } of list) {
+      const file = previous.fileOf(passage);
+      // A changed article is among the gone: its old sentences do not count, its new ones are the fresh.
+      if (file === undefined || gone.has(file)) continue;
+      kept.push({ file, sentence: passage * 0x10000 + place, size });
+    }
+    if (kept.length > 0) result.set(key, kept);
   }
-  const links: Array<[string, string]> = [];
-  for (const [other, list] of sentences) {
-    // Fresh → other: the share of each fresh sentence's trigrams found anywhere in `other`.
-    const found = new Map<string, Map<number, number>>();
-    const held = new Set<number>();
-    for (const grams of list) for (const g of grams) held.add(g);
-    for (const g of held) {
-      for (const { file, sentence } of inFreshSentence.get(g) ?? []) {
-        if (file === other) continue;
-        let counts = found.get(file);
-        if (!counts) found.set(file, (counts = new Map()));
-        counts.set(sentence, (counts.get(sentence) ?? 0) + 1);
-      }
+  return result;
+}
+
+/** The unchanged articles that fresh article `article` carries SAME_STORY_SENTENCES sentences into, or that carry as many into it. */
+function linksWithUnchanged(s: StorySentences, article: number, holders: ReadonlyMap<number, Holder[]>): Set<string> {
+  const linked = new Set<string>();
+  // Fresh → unchanged: each fresh sentence's trigrams found anywhere in the other article, a trigram once per article.
+  const carried = new Map<string, number>();
+  for (let sentence = s.firstSentence[article]; sentence < s.firstSentence[article + 1]; sentence++) {
+    const size = s.firstTrigram[sentence + 1] - s.firstTrigram[sentence];
+    if (size < MIN_SENTENCE_TRIGRAMS) continue;
+    const found = new Map<string, number>();
+    for (let i = s.firstTrigram[sentence]; i < s.firstTrigram[sentence + 1]; i++) {
+      for (const file of new Set((holders.get(s.trigrams[i]) ?? []).map((h) => h.file))) found.set(file, (found.get(file) ?? 0) + 1);
     }
-    const linked = new Set<string>();
-    for (const [file, counts] of found) {
-      const sizes = sentences.get(file)!;
-      let carried = 0;
-      for (const [sentence, n] of counts) if (n >= CARRIED_OVER_SHARE * sizes[sentence].size) carried += 1;
-      if (carried >= SAME_STORY_SENTENCES) linked.add(file);
-    }
-    // Other → fresh: the share of each of `other`'s sentences found anywhere in a fresh article.
-    const carriedInto = new Map<string, number>();
-    for (const grams of list) {
-      if (grams.size < MIN_SENTENCE_TRIGRAMS) continue;
-      const inFresh = new Map<string, number>();
-      for (const g of grams) for (const file of inFreshArticle.get(g) ?? []) if (file !== other) inFresh.set(file, (inFresh.get(file) ?? 0) + 1);
-      for (const [file, n] of inFresh) if (n >= CARRIED_OVER_SHARE * grams.size) carriedInto.set(file, (carriedInto.get(file) ?? 0) + 1);
-    }
-    for (const [file, n] of carriedInto) if (n >= SAME_STORY_SENTENCES) linked.add(file);
-    for (const file of linked) links.push([file, other]);
+    for (const [file, n] of found) if (n >= CARRIED_OVER_SHARE * size) carried.set(file, (carried.get(file) ?? 0) + 1);
   }
-  return links;
+  for (const [file, n] of carried) if (n >= SAME_STORY_SENTENCES) linked.add(file);
+
+  // Unchanged → fresh: each unchanged sentence's trigrams found anywhere in the fresh article.
+  const inFresh = new Map<number, { holder: Holder; n: number }>();
+  const articleTrigrams = new Set(s.trigrams.subarray(s.firstTrigram[s.firstSentence[article]], s.firstTrigram[s.firstSentence[article + 1]]));
+  for (const key of articleTrigrams) {
+    for (const holder of holders.get(key) ?? []) {
+      if (holder.size < MIN_SENTENCE_TRIGRAMS) continue;
+      const entry = inFresh.get(holder.sentence);
+      if (entry) entry.n += 1;
+      else inFresh.set(holder.sentence, { holder, n: 1 });
+    }
+  }
+  const carriedInto = new Map<string, number>();
+  for (const { holder, n } of inFresh.values()) {
+    if (n >= CARRIED_OVER_SHARE * holder.size) carriedInto.set(holder.file, (carriedInto.get(holder.file) ?? 0) + 1);
+  }
+  for (const [file, n] of carriedInto) if (n >= SAME_STORY_SENTENCES) linked.add(file);
+  return linked;
 }

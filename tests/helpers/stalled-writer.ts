@@ -10,6 +10,7 @@ import { DEFAULT_CHUNKING } from '../../src/chunk/chunker.js';
 import { DEFAULT_HNSW, MANIFEST_VERSION } from '../../src/index/manifest.js';
 import { saveSnapshot } from '../../src/index/store.js';
 import { emptyCounts } from '../../src/search/corpus-stats.js';
+import { NO_STORY_SENTENCES } from '../../src/search/story-sentences.js';
 
 const indexDir = process.argv[2];
 const stalledHnsw = {
@@ -22,7 +23,7 @@ const stalledHnsw = {
 } as unknown as HierarchicalNSW;
 
 if (!readdirSync(indexDir).includes('CURRENT')) throw new Error(`${indexDir} holds no index to write beside.`);
-await saveSnapshot(indexDir, { vectors: new Float32Array(0), hnsw: stalledHnsw, passages: { base: null, removed: [], added: [], counts: emptyCounts() } }, {
+await saveSnapshot(indexDir, { vectors: new Float32Array(0), hnsw: stalledHnsw, passages: { base: null, removed: [], added: [], counts: emptyCounts(), stories: { removed: null, added: NO_STORY_SENTENCES } } }, {
   version: MANIFEST_VERSION,
   model: 'test-hashing',
   dimension: 32,
