@@ -134,9 +134,12 @@ export class CarriedOver {
     for (let sentence = s.firstSentence[article]; sentence < s.firstSentence[article + 1]; sentence++) {
       const size = s.firstTrigram[sentence + 1] - s.firstTrigram[sentence];
       if (size < MIN_SENTENCE_TRIGRAMS) continue;
+      const needed = Math.ceil(CARRIED_OVER_SHARE * size);
+      const skipped = this.longestLists(s.firstTrigram[sentence], s.firstTrigram[sentence + 1], needed - 1);
       for (let i = s.firstTrigram[sentence]; i < s.firstTrigram[sentence + 1]; i++) {
-        const step = this.step++;
         const n = numberOf[i];
+        if (skipped.includes(n)) continue;
+        const step = this.step++;
         for (let p = first[n]; p < first[n + 1]; p++) {
           const other = articleOf[sentences[p]];
           if (other === article || stamp[other] === step) continue;
@@ -145,7 +148,11 @@ export class CarriedOver {
         }
       }
       for (const other of touched) {
-        if (found[other] >= CARRIED_OVER_SHARE * size && carried[other]++ === 0) carriedTo.push(other);
+        let count = found[other];
+        for (let k = 0; k < skipped.length && count < needed && count + skipped.length - k >= needed; k++) {
+          if (this.holds(skipped[k], other)) count += 1;
+        }
+        if (count >= needed && carried[other]++ === 0) carriedTo.push(other);
         found[other] = 0;
       }
       touched.length = 0;
@@ -154,7 +161,37 @@ export class CarriedOver {
     for (const other of carriedTo) carried[other] = 0;
     return result;
   }
+
+  /**
+   * Up to `most` of the trigrams numberOf[from … to - 1] with the longest lists of holders (longer than
+   * LONG_LIST). A sentence needs `most + 1` trigrams in common with an article to be carried over, so an article
+   * holding none of the others can never reach it: those lists need not be walked, only asked about the articles
+   * the others turned up. The commonest trigrams hold most of a walk's cost, and this is where it goes.
+   */
+  private longestLists(from: number, to: number, most: number): number[] {
+    const { numberOf, first } = this.postings;
+    const long: number[] = [];
+    for (let i = from; i < to; i++) if (first[numberOf[i] + 1] - first[numberOf[i]] > LONG_LIST) long.push(numberOf[i]);
+    if (long.length <= most) return long;
+    return long.sort((a, b) => first[b + 1] - first[b] - (first[a + 1] - first[a])).slice(0, most);
+  }
+
+  /** Whether `article` holds trigram number n: a binary search of its holders (in sentence order) for the article's sentences. */
+  private holds(n: number, article: number): boolean {
+    const { first, sentences } = this.postings;
+    const [lowest, beyond] = [this.s.firstSentence[article], this.s.firstSentence[article + 1]];
+    let [lo, hi] = [first[n], first[n + 1]];
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sentences[mid] < lowest) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < first[n + 1] && sentences[lo] < beyond;
+  }
 }
+
+/** Lists shorter than this are walked whatever their rank: asking about every candidate would cost more. */
+const LONG_LIST = 64;
 
 /** Numbers 0 … k - 1 for the distinct keys, in order of first appearance (an open-addressing table: no Map limit). */
 function numberKeys(keys: Int32Array): Int32Array {
@@ -196,13 +233,20 @@ export function storyOrder(files: Iterable<string>, root: (file: string) => stri
   const groups = new Map<string, string[]>();
   for (const file of files) {
     const r = root(file);
-    groups.set(r, [...(groups.get(r) ?? []), file]);
+    const group = groups.get(r);
+    if (group) group.push(file);
+    else groups.set(r, [file]);
   }
-  const byDate = (a: string, b: string) =>
-    Number(documents[a]?.date == null) - Number(documents[b]?.date == null) ||
-    (documents[a]?.date ?? '').localeCompare(documents[b]?.date ?? '') ||
-    a.localeCompare(b);
+  const byDate = storyDateOrder(documents);
   const clusters = [...groups.values()].filter((g) => g.length > 1).map((g) => g.sort(byDate));
   clusters.sort((a, b) => byDate(a[0], b[0]));
   return clusters;
+}
+
+/** Articles by date (undated last), then file. */
+export function storyDateOrder(documents: Readonly<Record<string, ManifestDocument>>): (a: string, b: string) => number {
+  return (a, b) =>
+    Number(documents[a]?.date == null) - Number(documents[b]?.date == null) ||
+    (documents[a]?.date ?? '').localeCompare(documents[b]?.date ?? '') ||
+    a.localeCompare(b);
 }

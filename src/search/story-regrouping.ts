@@ -1,6 +1,15 @@
 import type { ManifestDocument } from '../index/manifest.js';
 import type { BuildBase } from '../index/snapshot.js';
-import { CARRIED_OVER_SHARE, CarriedOver, groupStories, MIN_SENTENCE_TRIGRAMS, SAME_STORY_SENTENCES, sentencePostings, storyOrder } from './story-grouping.js';
+import {
+  CARRIED_OVER_SHARE,
+  CarriedOver,
+  groupStories,
+  MIN_SENTENCE_TRIGRAMS,
+  SAME_STORY_SENTENCES,
+  sentencePostings,
+  storyDateOrder,
+  storyOrder,
+} from './story-grouping.js';
 import type { TrigramHolder } from './story-postings.js';
 import type { NumberedPassage, StorySentences } from './story-sentences.js';
 
@@ -44,10 +53,16 @@ export async function regroupStories(
   change: { gone: ReadonlySet<string>; fresh: StorySentences },
   documents: Readonly<Record<string, ManifestDocument>>,
 ): Promise<string[][]> {
+  // Union-find by name, with path compression: a generated corpus has stories of thousands of articles.
   const parent = new Map<string, string>();
   const root = (f: string): string => {
     let r = f;
     while (parent.has(r)) r = parent.get(r)!;
+    for (let x = f; x !== r; ) {
+      const up = parent.get(x)!;
+      parent.set(x, r);
+      x = up;
+    }
     return r;
   };
   const join = (a: string, b: string) => {
@@ -55,15 +70,28 @@ export async function regroupStories(
     if (ra !== rb) parent.set(ra, rb);
   };
 
-  for (const group of previous.groups) {
+  // Stories untouched by the change are kept as they are, unsorted and unjoined: their members' dates did not
+  // change, and walking every story's members would make a change cost in proportion to the stories.
+  const intact = new Map<string, number>();
+  const touched = new Set<number>();
+  for (const [i, group] of previous.groups.entries()) {
     const kept = group.filter((f) => !change.gone.has(f) && documents[f]);
     if (kept.length === group.length) {
-      for (const f of kept.slice(1)) join(kept[0], f);
+      for (const f of group) intact.set(f, i);
       continue;
     }
+    touched.add(i);
     const chunks = kept.flatMap((f) => previous.passagesOf(f).map((p) => p.chunk));
-    for (const sub of await groupStories(chunks, documents)) for (const f of sub.slice(1)) join(sub[0], f);
+    for (const sub of await groupStories(chunks, documents)) for (const f of sub.slice(1)) join(f, sub[0]);
   }
+  const joinUnchanged = (fresh: string, other: string) => {
+    const story = intact.get(other);
+    if (story !== undefined && !touched.has(story)) {
+      touched.add(story);
+      for (const f of previous.groups[story]) join(f, other);
+    }
+    join(fresh, other);
+  };
 
   const { fresh } = change;
   const among = new CarriedOver(fresh, sentencePostings(fresh));
@@ -72,9 +100,12 @@ export async function regroupStories(
   }
   const holders = unchangedHolders(previous, change.gone, fresh.trigrams);
   for (let article = 0; article < fresh.files.length; article++) {
-    for (const other of linksWithUnchanged(fresh, article, holders)) join(fresh.files[article], other);
+    for (const other of linksWithUnchanged(fresh, article, holders)) joinUnchanged(fresh.files[article], other);
   }
-  return storyOrder(Object.keys(documents), root, documents);
+  const byDate = storyDateOrder(documents);
+  const regrouped = storyOrder(new Set([...parent.keys(), ...parent.values()]), root, documents);
+  const kept = previous.groups.filter((_, i) => !touched.has(i));
+  return [...kept, ...regrouped].sort((a, b) => byDate(a[0], b[0]));
 }
 
 /** A sentence of an unchanged article that holds a trigram. */
