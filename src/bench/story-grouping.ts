@@ -45,7 +45,9 @@ const { documents } = await loadCorpus(dir);
 const chunks = documents.flatMap((d) => chunkDocument(d));
 const manifestDocuments: Record<string, ManifestDocument> = Object.fromEntries(documents.map((d) => [d.file, { date: d.date } as ManifestDocument]));
 print(`${documents.length} articles, ${chunks.length} passages`);
+start();
 const stock = await loadStockWords();
+print(`stock words read in ${ms()}`);
 
 start();
 const sentences = storySentences(numberedArticles(chunks), stock);
