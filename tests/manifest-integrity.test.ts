@@ -229,7 +229,7 @@ describe('generations left by a killed build', () => {
     const { corpusDir, indexDir } = await tempCorpus('failed-write-');
     const { snapshot } = await buildIndex({ corpusDir, indexDir, embedder: hashingEmbedder() });
     const before = await generations(indexDir);
-    const passages = { base: null, removed: [], added: [], counts: emptyCounts(), stories: { removed: null, added: NO_STORY_SENTENCES } };
+    const passages = { base: null, removed: [], added: [], counts: emptyCounts(), stories: { removed: null, added: NO_STORY_SENTENCES, stock: new Set<string>() } };
     const failing = { vectors: snapshot.vectors, passages, hnsw: { writeIndexSync: () => { throw new Error('disk full'); } } as unknown as typeof snapshot.hnsw };
     const { files: _, ...manifest } = snapshot.manifest;
     await expect(saveSnapshot(indexDir, failing, manifest)).rejects.toThrow('disk full');

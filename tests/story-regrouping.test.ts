@@ -77,6 +77,9 @@ describe('a one-article change regroups from the trigram index', () => {
     const { snapshot } = await buildIndex({ corpusDir: settings.corpusDir, indexDir: settings.indexDir, embedder: hashingEmbedder() });
     const files = Object.keys(snapshot.manifest.documents).sort();
     expect(snapshot.manifest.stories.map((g) => g.map(prefix).sort())).toEqual([['003', '004']]);
+    // The generation records the stock words its trigram index left out; an update leaves out the same.
+    expect(snapshot.store.storyStockWords()).toEqual(await loadStockWords());
+    expect(snapshot.store.storyStockWords().size).toBe(1000);
     const copy = '902_copy.txt';
 
     // 003 is rewritten (its story with 004 loses it), and a light copy of 002 arrives.
@@ -102,7 +105,7 @@ describe('a one-article change regroups from the trigram index', () => {
       holders: (keys: Iterable<number>) => previous.holders([...keys].map((k) => (looked.push(k), k))),
     };
     const after = [...new Set([...files, ...texts.keys()])].sort();
-    const regrouped = await regroupStories(counted, { gone: new Set([changed]), fresh }, undated(after));
+    const regrouped = await regroupStories(counted, { gone: new Set([changed]), fresh, stock: snapshot.store.storyStockWords() }, undated(after));
 
     const current = [...allPassages(snapshot).filter(([, c]) => c.file !== changed).map(([, c]) => c), ...added.map((a) => a.chunk)];
     expect(regrouped).toEqual(await groupStories(current, undated(after)));

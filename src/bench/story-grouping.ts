@@ -64,7 +64,7 @@ try {
   db.pragma('synchronous = OFF');
   db.exec(STORY_POSTINGS_SCHEMA);
   start();
-  db.transaction(() => writeStoryPostings(db, { removed: null, added: sentences }))();
+  db.transaction(() => writeStoryPostings(db, { removed: null, added: sentences, stock }))();
   const { pages, size } = db.prepare<[], { pages: number; size: number }>('SELECT page_count AS pages, page_size AS size FROM pragma_page_count, pragma_page_size').get()!;
   print(`trigram index: written in ${seconds()}, ${((pages * size) / 2 ** 20).toFixed(1)} MiB`);
 
@@ -85,7 +85,7 @@ try {
     const added = changedChunks.map((chunk, i) => ({ id: chunks.length + i, chunk }));
     start();
     const change = { removed: storySentences(byArticle(removed), stock), added: storySentences(byArticle(added), stock) };
-    const regrouped = await regroupStories(previous, { gone: new Set([file]), fresh: change.added }, manifestDocuments);
+    const regrouped = await regroupStories(previous, { gone: new Set([file]), fresh: change.added, stock }, manifestDocuments);
     const regroupMs = ms();
     start();
     db.exec('SAVEPOINT change');

@@ -95,19 +95,20 @@ export async function buildGeneration(options: BuildOptions): Promise<{ summary:
       updateGeneration(reusable, documents, { gone, fresh }, embedder, chunking, options),
     );
     const { vectors, hnsw, removed, added, counts } = update;
-    const stock = await loadStockWords();
+    const stock = reusable.store.storyStockWords();
     const stories = { removed: storySentences(byArticle(removed), stock), added: storySentences(byArticle(added), stock) };
     content = { vectors, hnsw, passages: { base: reusable.store.file, removed, added, counts, stories } };
     ({ chunksOf, deletedVectors } = update);
-    regroup = (manifestDocuments) => regroupStories(previousStories(reusable), { gone: new Set(gone), fresh: stories.added }, manifestDocuments);
+    regroup = (manifestDocuments) => regroupStories(previousStories(reusable), { gone: new Set(gone), fresh: stories.added, stock }, manifestDocuments);
   } else {
     const { chunks, vectors } = await embedDocuments(documents, reusable, embedder, chunking, options);
     options.onProgress?.({ phase: 'indexing', done: 0, total: chunks.length });
     const hnsw = await buildHnsw(vectors, embedder.dimension, chunks.length, hnswParams);
     const titles = new Map(documents.map((d) => [d.file, d.title]));
     const added = chunks.map((chunk, id) => ({ id, chunk, title: titles.get(chunk.file) ?? '' }));
-    const sentences = storySentences(numberedArticles(chunks), await loadStockWords());
-    const stories = { removed: null, added: sentences };
+    const stock = await loadStockWords();
+    const sentences = storySentences(numberedArticles(chunks), stock);
+    const stories = { removed: null, added: sentences, stock };
     content = { vectors, hnsw, passages: { base: null, removed: [], added, counts: countArticles(chunks, titles), stories } };
     chunksOf = new Map([...chunkPositionsByFile(chunks)].map(([file, positions]) => [file, positions.length]));
     regroup = (manifestDocuments) => groupStories(chunks, manifestDocuments, sentences);

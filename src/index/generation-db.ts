@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { Chunk } from '../chunk/chunker.js';
 import { surfaceForms, type CorpusStats, type StatsCounts } from '../search/corpus-stats.js';
 import { FTS_TOKENIZER, keywordText, type KeywordHit } from '../search/keyword-index.js';
-import { readStoryPostings, STORY_POSTINGS_SCHEMA, writeStoryPostings, type StoryPostingsChange, type TrigramHolder } from '../search/story-postings.js';
+import { readStockWords, readStoryPostings, STORY_POSTINGS_SCHEMA, writeStoryPostings, type StoryPostingsChange, type TrigramHolder } from '../search/story-postings.js';
 import { IndexUnusableError } from './manifest.js';
 import type { Passages } from './snapshot.js';
 import { timeSlicer } from './sliced-io.js';
@@ -143,6 +143,11 @@ export class GenerationDatabase {
   /** The story grouping's trigram index: the sentences holding each of these trigrams (story-postings.ts). */
   storyHolders(keys: Iterable<number>): Map<number, TrigramHolder[]> {
     return readStoryPostings(this.db, keys);
+  }
+
+  /** The stock words the story grouping left out when this generation's trigram index was built. */
+  storyStockWords(): ReadonlySet<string> {
+    return readStockWords(this.db);
   }
 
   /**

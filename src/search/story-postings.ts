@@ -14,21 +14,27 @@ import type { StorySentences } from './story-sentences.js';
  * trigram, its holders packed in a blob of 32-bit pairs [passage, place << 16 | size]: one row per holder would be
  * ~20 million rows at 256k passages, each with its key and B-tree overhead.
  */
-export const STORY_POSTINGS_SCHEMA = 'CREATE TABLE story_trigrams (trigram INTEGER PRIMARY KEY, holders BLOB NOT NULL);';
+export const STORY_POSTINGS_SCHEMA = `
+  CREATE TABLE story_trigrams (trigram INTEGER PRIMARY KEY, holders BLOB NOT NULL);
+  CREATE TABLE story_stock_words (word TEXT PRIMARY KEY) WITHOUT ROWID;
+`;
 
 /** A sentence's trigrams are ≤ 118 (a sentence is cut at 120 words) and its place in a passage ≤ 120: both fit 16 bits. */
 const FIELD = 0xffff;
 
-/** What a build writes: every sentence of a full build (`removed` null), or an update's removed and added articles' sentences. */
-export interface StoryPostingsChange {
-  removed: StorySentences | null;
-  added: StorySentences;
-}
+/**
+ * What a build writes: every sentence of a full build (`removed` null) and the stock words its trigrams leave out,
+ * or an update's removed and added articles' sentences. The stock words are stored so that an update leaves out
+ * exactly what the index it updates left out (and need not read the 3.6 MB word list: 0.1–0.2 s of CPU).
+ */
+export type StoryPostingsChange = { removed: null; added: StorySentences; stock: ReadonlySet<string> } | { removed: StorySentences; added: StorySentences };
 
 /** Applies a change to the table, in the caller's transaction. */
 export function writeStoryPostings(db: Database.Database, change: StoryPostingsChange): void {
   if (!change.removed) {
     writeAll(db, change.added);
+    const insert = db.prepare('INSERT INTO story_stock_words (word) VALUES (?)');
+    for (const word of change.stock) insert.run(word);
     return;
   }
   const read = db.prepare<[number], { holders: Buffer }>('SELECT holders FROM story_trigrams WHERE trigram = ?');
@@ -58,6 +64,11 @@ function writeAll(db: Database.Database, s: StorySentences): void {
   const { keyOf, first, sentences } = postingsOf(s);
   const order = Int32Array.from(keyOf.keys()).sort((a, b) => keyOf[a] - keyOf[b]);
   for (const n of order) insert.run(keyOf[n], packed(s, sentences.subarray(first[n], first[n + 1])));
+}
+
+/** The stock words the index was built with. */
+export function readStockWords(db: Database.Database): ReadonlySet<string> {
+  return new Set(db.prepare<[], string>('SELECT word FROM story_stock_words').pluck().all());
 }
 
 /** One sentence holding a trigram. */

@@ -11,7 +11,7 @@ import {
   storyOrder,
 } from './story-grouping.js';
 import type { TrigramHolder } from './story-postings.js';
-import type { NumberedPassage, StorySentences } from './story-sentences.js';
+import { storySentences, type NumberedPassage, type StorySentences } from './story-sentences.js';
 
 /*
  * The story groups after a one-article change, computed from the previous groups and the previous generation's
@@ -50,7 +50,7 @@ export function previousStories(snapshot: BuildBase): PreviousStories {
 
 export async function regroupStories(
   previous: PreviousStories,
-  change: { gone: ReadonlySet<string>; fresh: StorySentences },
+  change: { gone: ReadonlySet<string>; fresh: StorySentences; stock: ReadonlySet<string> },
   documents: Readonly<Record<string, ManifestDocument>>,
 ): Promise<string[][]> {
   // Union-find by name, with path compression: a generated corpus has stories of thousands of articles.
@@ -81,8 +81,10 @@ export async function regroupStories(
       continue;
     }
     touched.add(i);
-    const chunks = kept.flatMap((f) => previous.passagesOf(f).map((p) => p.chunk));
-    for (const sub of await groupStories(chunks, documents)) for (const f of sub.slice(1)) join(f, sub[0]);
+    const members = kept.map((f): [string, NumberedPassage[]] => [f, previous.passagesOf(f)]);
+    const chunks = members.flatMap(([, passages]) => passages.map((p) => p.chunk));
+    const sentences = storySentences(members, change.stock);
+    for (const sub of await groupStories(chunks, documents, sentences)) for (const f of sub.slice(1)) join(f, sub[0]);
   }
   const joinUnchanged = (fresh: string, other: string) => {
     const story = intact.get(other);

@@ -23,7 +23,7 @@ const stalledHnsw = {
 } as unknown as HierarchicalNSW;
 
 if (!readdirSync(indexDir).includes('CURRENT')) throw new Error(`${indexDir} holds no index to write beside.`);
-await saveSnapshot(indexDir, { vectors: new Float32Array(0), hnsw: stalledHnsw, passages: { base: null, removed: [], added: [], counts: emptyCounts(), stories: { removed: null, added: NO_STORY_SENTENCES } } }, {
+await saveSnapshot(indexDir, { vectors: new Float32Array(0), hnsw: stalledHnsw, passages: { base: null, removed: [], added: [], counts: emptyCounts(), stories: { removed: null, added: NO_STORY_SENTENCES, stock: new Set() } } }, {
   version: MANIFEST_VERSION,
   model: 'test-hashing',
   dimension: 32,
