@@ -67,15 +67,17 @@ export function onePerStory<T extends { chunk: number }>(snapshot: IndexSnapshot
   });
 }
 
-/** Whether `sentence` is carried over into article `file` (story-grouping.ts); a sentence of under three words is not. */
+/** Whether `sentence` is carried over into article `file` (story-grouping.ts); one with no trigram but stock phrases is not. */
 function carriedOver(snapshot: IndexSnapshot, sentence: string, file: string): boolean {
   const article = derived(snapshot, `article-trigrams:${file}`, () => {
     const all = new Set<string>();
     for (const position of snapshot.chunks.positionsOf(file)) for (const g of passageTrigrams(snapshot, position)) all.add(g);
     return all;
   });
-  const grams = wordTrigrams(sentence);
+  // Stock phrases ("one of the") are no evidence of copying, here as in grouping (story-stock-phrases.ts).
+  const stock = derived(snapshot, 'story-stock-words', () => snapshot.store.storyStockWords());
+  const grams = [...wordTrigrams(sentence)].filter((g) => !g.split(' ').every((w) => stock.has(w)));
   let found = 0;
   for (const g of grams) if (article.has(g)) found += 1;
-  return grams.size > 0 && found >= CARRIED_OVER_SHARE * grams.size;
+  return grams.length > 0 && found >= CARRIED_OVER_SHARE * grams.length;
 }
