@@ -80,4 +80,21 @@ describe('the threshold', () => {
     expect(clusters).toContainEqual(['002', '901']);
     expect(clusters.flat()).not.toContain('900');
   });
+
+  it('names at most five other reports under a citation, and says how many more there are', async () => {
+    const settings = await tempCorpus('clusters-many-');
+    const source = await readFile(path.join(settings.corpusDir, '004_6c860c4a14f93851.txt'), 'utf8');
+    // Eight re-publications of 004, each with its own dateline: with 003 and 004, a story of ten reports.
+    for (let i = 0; i < 8; i++) await writeFile(path.join(settings.corpusDir, `9${i}0_copy.txt`), `Wire copy ${i}\n\nDispatch ${i} from desk ${i}. ${source}`);
+    const own = await openRuntime(settings, () => {});
+    const snap = await own.index.current();
+    expect(storyClusters(snap).clusters.map((c) => c.length)).toEqual([10]);
+    const answer = await answerQuestion(snap, own, 'What did Lavrov tell the Belta news agency?');
+    const story = answer.citations.find((c) => c.alsoReportedIn)!;
+    const cited = answer.citations.filter((c) => storyClusters(snap).clusterOf.has(path.basename(c.source))).length;
+    expect(story.alsoReportedIn).toHaveLength(5);
+    expect(story.moreReports).toBe(10 - cited - 5);
+    expect(formatAnswerText(answer)).toContain(`; ${10 - cited - 5} more`);
+  });
 });
+

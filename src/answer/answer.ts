@@ -36,6 +36,8 @@ export interface Citation {
   snippet: Snippet;
   /** The other articles that report the same story (see story-clusters.ts), oldest first; absent when none do. */
   alsoReportedIn?: OtherReport[];
+  /** How many more reports of the story there are than `alsoReportedIn` names (see MAX_OTHER_REPORTS); absent when none. */
+  moreReports?: number;
 }
 
 /** What `ask` prints and what the bot shows: one shape for every front end. */
@@ -117,12 +119,12 @@ export async function answerQuestion(
   const verdict = judge(query, retrieval, cited);
   const chosen = verdict === 'answered' ? orderForQuestion(snapshot, query, cited) : [];
   // A report of the same story that is cited in its own right is not named again under another citation.
-  const citedSources = new Set(chosen.map((c) => snapshot.manifest.documents[snapshot.chunks.fileOf(c.chunk)!]?.source));
+  const citedFiles = new Set(chosen.map((c) => snapshot.chunks.fileOf(c.chunk)!));
   const citations = chosen.map((candidate, i): Citation => {
     const chunk = snapshot.chunks.get(candidate.chunk);
     const doc = snapshot.manifest.documents[chunk.file];
     const excerpt = derived(snapshot, `excerpt:${candidate.chunk}`, () => tidyExcerpt(chunk.text));
-    const others = otherReports(snapshot, chunk.file).filter((r) => !citedSources.has(r.source));
+    const others = otherReports(snapshot, chunk.file, citedFiles);
     return {
       n: i + 1,
       source: doc.source,
@@ -133,7 +135,8 @@ export async function answerQuestion(
       excerpt,
       ...highlightWithSnippet(excerpt, bestSentence(snapshot, candidate.chunk, query)),
       evidence: candidate.evidence.matches.map(({ word, matched, kind }) => ({ word, matched, kind })),
-      ...(others.length ? { alsoReportedIn: others } : {}),
+      ...(others.named.length ? { alsoReportedIn: others.named } : {}),
+      ...(others.more ? { moreReports: others.more } : {}),
     };
   });
   const finished = performance.now();

@@ -177,7 +177,8 @@ function card(citation: Citation, snippet: Snippet): Card {
     date: readableDate(citation.date),
     file: path.posix.basename(citation.source),
     snippet,
-    alsoReportedIn: citation.alsoReportedIn?.map((r) => `${shortTitle(r.title, OTHER_TITLE_CHARS)} (${readableDate(r.date)})`).join('; ') || null,
+    alsoReportedIn:
+      [...(citation.alsoReportedIn ?? []).map((r) => `${shortTitle(r.title, OTHER_TITLE_CHARS)} (${readableDate(r.date)})`), ...(citation.moreReports ? [`${citation.moreReports} more`] : [])].join('; ') || null,
   };
 }
 

@@ -35,12 +35,21 @@ export interface OtherReport {
   date: string | null;
 }
 
-/** The other reports of `file`'s story, oldest first. */
-export function otherReports(snapshot: IndexSnapshot, file: string): OtherReport[] {
-  return sameStory(snapshot, file).map((other) => {
+/**
+ * Reports named under one citation at most. Wire copy can be re-published hundreds of times (the generated scale
+ * corpus has stories of 30,000 articles): naming them all made a million-passage answer build tens of thousands of
+ * entries, and no reader reads past a few. The citation says how many more there are instead.
+ */
+export const MAX_OTHER_REPORTS = 5;
+
+/** The other reports of `file`'s story, oldest first, leaving out `except` (reports cited in their own right). */
+export function otherReports(snapshot: IndexSnapshot, file: string, except: ReadonlySet<string> = new Set()): { named: OtherReport[]; more: number } {
+  const others = sameStory(snapshot, file).filter((other) => !except.has(other));
+  const named = others.slice(0, MAX_OTHER_REPORTS).map((other) => {
     const { source, title, date } = snapshot.manifest.documents[other];
     return { source, title, date };
   });
+  return { named, more: others.length - named.length };
 }
 
 /**
