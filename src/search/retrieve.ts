@@ -57,13 +57,14 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
   const pool = options.pool ?? 30;
   const range = query.time.range;
   const dateOf = (chunk: number) => snapshot.manifest.documents[snapshot.chunks.fileOf(chunk)!]?.date ?? null;
-  const allowed = range ? allowedChunks(snapshot, range) : null;
+  const inTime = range ? allowedChunks(snapshot, range) : null;
+  const allowed = inTime?.allowed ?? null;
   const eligible = (chunk: number) => allowed === null || allowed[chunk] === 1;
   const hasVector = queryVector.some((x) => x !== 0);
 
   const pooled = new Set<number>();
   // hnswlib calls a filter for every node it visits: pass one only when there is something to filter.
-  if (mode !== 'bm25' && hasVector) for (const chunk of vectorNeighbours(snapshot, queryVector, pool, allowed)) pooled.add(chunk);
+  if (mode !== 'bm25' && hasVector) for (const chunk of vectorNeighbours(snapshot, queryVector, pool, inTime)) pooled.add(chunk);
   const keywordScores = new Map<number, number>();
   if (mode !== 'vector') {
     for (const hit of keywordSearch(snapshot, query, pool, allowed ? eligible : undefined)) {
@@ -76,7 +77,7 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
   const verbs = new Set(query.terms.filter((t) => t.acts).map((t) => t.word));
   const unweighed = new Set(asked.matches.filter((m) => m.credit === 0 && verbs.has(m.word)).map((m) => m.word));
   const corpus = unweighed.size ? corpusEvidence(snapshot, query, unweighed) : asked;
-  const noArticleInTime = range !== null && !Object.values(snapshot.manifest.documents).some((d) => inRange(d.date, range));
+  const noArticleInTime = inTime !== null && !inTime.anyDated;
   if (browsesByTime(query.time, query.totalWeight)) return { candidates: articlesOfTime(snapshot, query.time, queryVector, pool), corpus, noArticleInTime };
   const named = namedThings(query);
   const unnamedByArticle = new Map<string, string[]>();
@@ -137,12 +138,11 @@ function candidateWords(words: ReadonlyArray<{ form: string; articles: number }>
 
 const MAX_POSTINGS = 10_000;
 
-function vectorNeighbours(snapshot: IndexSnapshot, queryVector: Float32Array, pool: number, allowed: Uint8Array | null): number[] {
+function vectorNeighbours(snapshot: IndexSnapshot, queryVector: Float32Array, pool: number, inTime: InTime | null): number[] {
   const available = snapshot.hnsw.getCurrentCount();
   if (available === 0) return [];
-  if (!allowed) return snapshot.hnsw.searchKnn(Array.from(queryVector), Math.min(pool, available)).neighbors;
-  let count = 0;
-  for (let i = 0; i < allowed.length; i++) count += allowed[i];
+  if (!inTime) return snapshot.hnsw.searchKnn(Array.from(queryVector), Math.min(pool, available)).neighbors;
+  const { allowed, count } = inTime;
   // hnswlib calls a filter for every node it visits, and a selective one (a month of a ten-year archive) makes it
   // walk most of the graph: measured as a third of a dated question's time at 256k passages. Below this share of
   // the passages, comparing the question with each allowed passage directly is cheaper, and exact.
@@ -161,10 +161,18 @@ function nearestAmong(snapshot: IndexSnapshot, queryVector: Float32Array, allowe
 }
 
 /** 1 for each passage of an article dated within the range, or undated (an undated article is never ruled out). */
-function allowedChunks(snapshot: IndexSnapshot, range: DateRange): Uint8Array {
+/** The passages a dated question may cite (articles dated in the range, and undated ones), and whether any article is dated in it. */
+interface InTime {
+  allowed: Uint8Array;
+  /** How many passages are allowed. */
+  count: number;
+  anyDated: boolean;
+}
+
+function allowedChunks(snapshot: IndexSnapshot, range: DateRange): InTime {
   // One pass over every article per question was the slowest part of a dated question at 256k passages; people ask
   // about few periods at a time ("last week", "in November 2023"), so the last few filters are kept per snapshot.
-  const recent = derived(snapshot, 'allowed-by-range', () => new Map<string, Uint8Array>());
+  const recent = derived(snapshot, 'allowed-by-range', () => new Map<string, InTime>());
   const key = `${range.from ?? ''}..${range.to ?? ''}`;
   let allowed = recent.get(key);
   if (allowed) {
@@ -180,10 +188,22 @@ function allowedChunks(snapshot: IndexSnapshot, range: DateRange): Uint8Array {
 
 const RECENT_RANGES = 8;
 
-function computeAllowedChunks(snapshot: IndexSnapshot, range: DateRange): Uint8Array {
+function computeAllowedChunks(snapshot: IndexSnapshot, range: DateRange): InTime {
   const okFile = new Map<string, boolean>();
-  for (const [file, doc] of Object.entries(snapshot.manifest.documents)) okFile.set(file, doc.date === null || inRange(doc.date, range));
+  let anyDated = false;
+  for (const [file, doc] of Object.entries(snapshot.manifest.documents)) {
+    const dated = inRange(doc.date, range);
+    anyDated ||= dated;
+    okFile.set(file, doc.date === null || dated);
+  }
   const allowed = new Uint8Array(snapshot.chunks.length);
-  for (const [file, ok] of okFile) if (ok) for (const id of snapshot.chunks.positionsOf(file)) allowed[id] = 1;
-  return allowed;
+  let count = 0;
+  for (const [file, ok] of okFile) {
+    if (!ok) continue;
+    for (const id of snapshot.chunks.positionsOf(file)) {
+      count += 1 - allowed[id];
+      allowed[id] = 1;
+    }
+  }
+  return { allowed, count, anyDated };
 }
