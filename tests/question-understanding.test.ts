@@ -105,6 +105,8 @@ describe('misspellings', () => {
       ['hezbolla lebanon', 'hezbollah'],
       ['what did lavrov say about isreal’s bombardment', 'israel'],
       ['lavorv on the palestinan state', 'lavrov'],
+      // A swap and a missing letter: two edits, as a keyboard slip counts them.
+      ['kuwiat minister lavrov', 'kuwaiti'],
     ]) {
       const answer = await answerQuestion(snapshot, runtime, question);
       expect(answer.answered).toBe(true);

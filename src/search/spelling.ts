@@ -57,18 +57,32 @@ export class SpellingCorrector {
   }
 }
 
-/** Levenshtein distance, with one swap of neighbouring letters counted as a single edit (Damerau's observation). */
+/**
+ * Edits between two words, a swap of neighbouring letters counting as one (Damerau's observation: it is the commonest
+ * slip at a keyboard), so "kuwiat" is two edits from "kuwaiti" (a swap and a missing letter), not three. The
+ * optimal-string-alignment distance, computed only when plain Levenshtein (fastest-levenshtein, bit-parallel) leaves
+ * it within reach: a swap saves at most one edit per swap, so a word more than `max` + 1 away by Levenshtein that
+ * is within `max` by swaps would need two swaps, rarer than the words it would wrongly reach.
+ */
 function editsBetween(a: string, b: string, max: number): number {
   const d = distance(a, b);
-  if (d > max + 1) return d;
-  if (d !== 2 || a.length !== b.length) return d;
-  let first = -1;
-  let diffs = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] === b[i]) continue;
-    if (++diffs > 2) return d;
-    if (first < 0) first = i;
+  if (d <= 1 || d > max + 1) return d;
+  return Math.min(d, optimalStringAlignment(a, b));
+}
+
+function optimalStringAlignment(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const table = new Uint16Array(rows * cols);
+  for (let i = 0; i < rows; i++) table[i * cols] = i;
+  for (let j = 0; j < cols; j++) table[j] = j;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(table[(i - 1) * cols + j] + 1, table[i * cols + j - 1] + 1, table[(i - 1) * cols + j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, table[(i - 2) * cols + j - 2] + 1);
+      table[i * cols + j] = best;
+    }
   }
-  const i = first;
-  return diffs === 2 && a[i] === b[i + 1] && a[i + 1] === b[i] ? 1 : d;
+  return table[rows * cols - 1];
 }
