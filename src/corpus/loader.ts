@@ -41,16 +41,23 @@ export async function loadCorpus(
   const { files, realDir } = await listArticleFiles(dir);
   const documents: CorpusDocument[] = [];
   const skipped: SkippedFile[] = [];
-  for (const file of files) {
-    const result = await readArticle(dir, file, realDir, maxBytes);
-    if ('reason' in result) {
-      skipped.push(result);
-      warn(`Skipping ${result.source}: ${result.reason}`);
-    } else {
-      documents.push(result);
-    }
-  }
+  for (const file of files) keepOrSkip(await readArticle(dir, file, realDir, maxBytes), documents, skipped, warn);
   return { documents, skipped };
+}
+
+/** What readArticle gave, filed: a document among `documents`, a file it refused among `skipped`, with a warning. */
+export function keepOrSkip(
+  result: CorpusDocument | SkippedFile,
+  documents: Pick<CorpusDocument[], 'push'>,
+  skipped: SkippedFile[],
+  warn: (message: string) => void,
+): void {
+  if ('reason' in result) {
+    skipped.push(result);
+    warn(`Skipping ${result.source}: ${result.reason}`);
+  } else {
+    documents.push(result);
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CorpusDocument, SkippedFile } from '../corpus/document.js';
-import { DEFAULT_MAX_ARTICLE_BYTES, displayPath, listArticleFiles, readArticle } from '../corpus/loader.js';
+import { DEFAULT_MAX_ARTICLE_BYTES, displayPath, keepOrSkip, listArticleFiles, readArticle } from '../corpus/loader.js';
 import type { Manifest } from './manifest.js';
 import { statEach, unchangedSinceRead } from './unchanged-on-disk.js';
 
@@ -46,13 +46,7 @@ export async function scanCorpus(
       continue;
     }
     read += 1;
-    const result = await readArticle(dir, file, realDir, maxArticleBytes);
-    if ('reason' in result) {
-      skipped.push(result);
-      warn(`Skipping ${result.source}: ${result.reason}`);
-    } else {
-      documents.push(result);
-    }
+    keepOrSkip(await readArticle(dir, file, realDir, maxArticleBytes), documents, skipped, warn);
   }
   return { documents, skipped, read };
 }
