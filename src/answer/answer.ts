@@ -114,7 +114,9 @@ export async function answerQuestion(
   const query = analyseQuestion(question, queryContext(snapshot, models, options.now));
   const retrieval = retrieve(snapshot, query, queryVector, { mode: options.mode });
   const searched = performance.now();
-  const shown = (chunk: number) => bestSentence(snapshot, chunk, query);
+  // The sentence each passage is quoted for: the same-story check below asks for it, and so does the highlight.
+  const sentences = new Map<number, string>();
+  const shown = (chunk: number) => sentences.get(chunk) ?? sentences.set(chunk, bestSentence(snapshot, chunk, query)).get(chunk)!;
   const cited = distinctCandidates(snapshot, onePerStory(snapshot, bestPerArticle(snapshot, retrieval.candidates.filter(carriesEvidence), query), shown), k);
   const verdict = judge(query, retrieval, cited);
   const chosen = verdict === 'answered' ? orderForQuestion(snapshot, query, cited) : [];
@@ -133,7 +135,7 @@ export async function answerQuestion(
       url: doc.url,
       score: Math.round(candidate.cosine * 1000) / 1000,
       excerpt,
-      ...highlightWithSnippet(excerpt, bestSentence(snapshot, candidate.chunk, query)),
+      ...highlightWithSnippet(excerpt, shown(candidate.chunk)),
       evidence: candidate.evidence.matches.map(({ word, matched, kind }) => ({ word, matched, kind })),
       ...(others.named.length ? { alsoReportedIn: others.named } : {}),
       ...(others.more ? { moreReports: others.more } : {}),

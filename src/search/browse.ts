@@ -24,10 +24,9 @@ export function articlesOfTime(snapshot: IndexSnapshot, time: TimeIntent, queryV
     .sort(([fa, a], [fb, b]) => b.date!.localeCompare(a.date!) || fa.localeCompare(fb))
     .slice(0, limit);
   const hasVector = queryVector.some((x) => x !== 0);
-  return dated.flatMap(([file], rank) => {
+  return dated.map(([file], rank) => {
     const chunk = snapshot.chunks.positionsOf(file)[0];
-    if (chunk === undefined) return [];
     const cosine = hasVector ? dot(queryVector, vectorOf(snapshot, chunk)) : 0;
-    return [{ chunk, cosine, coverage: 1, evidence: { coverage: 1, matches: [] }, score: limit - rank, undated: false, unnamed: [] }];
+    return { chunk, cosine, coverage: 1, evidence: { coverage: 1, matches: [] }, score: limit - rank, undated: false, unnamed: [] };
   });
 }

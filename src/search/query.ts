@@ -227,14 +227,19 @@ function remembered(context: QueryContext, key: string, compute: () => Expansion
 function collocationsOf(text: string, wordnet: WordNet | null): Map<string, string[]> {
   const byWord = new Map<string, string[]>();
   if (!wordnet) return byWord;
-  const words = text.toLowerCase().split(SPACE_OR_PUNCTUATION).filter(Boolean);
-  for (let i = 0; i + 1 < words.length; i++) {
-    const phrase = `${words[i]} ${words[i + 1]}`;
-    if (!keywordTerm(words[i]) && !keywordTerm(words[i + 1])) continue;
+  for (const [a, b] of adjacentWords(text)) {
+    const phrase = `${a} ${b}`;
+    if (!keywordTerm(a) && !keywordTerm(b)) continue;
     if (!wordnet.knows(phrase)) continue;
-    for (const w of [words[i], words[i + 1]]) if (keywordTerm(w)) byWord.set(w, [...(byWord.get(w) ?? []), phrase]);
+    for (const w of [a, b]) if (keywordTerm(w)) byWord.set(w, [...(byWord.get(w) ?? []), phrase]);
   }
   return byWord;
+}
+
+/** Each two neighbouring words of the text, lower-cased: where two-word lemmas are looked for. */
+function adjacentWords(text: string): Array<[string, string]> {
+  const words = text.toLowerCase().split(SPACE_OR_PUNCTUATION).filter(Boolean);
+  return words.slice(1).map((b, i) => [words[i], b]);
 }
 
 /**
@@ -247,9 +252,7 @@ function collocationsOf(text: string, wordnet: WordNet | null): Map<string, stri
 function wordsOfAdverbialPhrases(text: string, wordnet: WordNet | null): Set<string> {
   const framing = new Set<string>();
   if (!wordnet) return framing;
-  const words = text.toLowerCase().split(SPACE_OR_PUNCTUATION).filter(Boolean);
-  for (let i = 0; i + 1 < words.length; i++) {
-    const [a, b] = [words[i], words[i + 1]];
+  for (const [a, b] of adjacentWords(text)) {
     const content = keywordTerm(a) ? (keywordTerm(b) ? null : a) : keywordTerm(b) ? b : null;
     if (content && wordnet.isAdverb(`${a} ${b}`)) framing.add(content);
   }

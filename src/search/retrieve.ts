@@ -62,6 +62,14 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
   const eligible = (chunk: number) => allowed === null || allowed[chunk] === 1;
   const hasVector = queryVector.some((x) => x !== 0);
 
+  const asked = corpusEvidence(snapshot, query);
+  const verbs = new Set(query.terms.filter((t) => t.acts).map((t) => t.word));
+  const unweighed = new Set(asked.matches.filter((m) => m.credit === 0 && verbs.has(m.word)).map((m) => m.word));
+  const corpus = unweighed.size ? corpusEvidence(snapshot, query, unweighed) : asked;
+  const noArticleInTime = inTime !== null && !inTime.anyDated;
+  // Nothing to search for: the articles of the time asked about, without a vector or keyword search.
+  if (browsesByTime(query.time, query.totalWeight)) return { candidates: articlesOfTime(snapshot, query.time, queryVector, pool), corpus, noArticleInTime };
+
   const pooled = new Set<number>();
   // hnswlib calls a filter for every node it visits: pass one only when there is something to filter.
   if (mode !== 'bm25' && hasVector) for (const chunk of vectorNeighbours(snapshot, queryVector, pool, inTime)) pooled.add(chunk);
@@ -73,12 +81,6 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
     }
   }
 
-  const asked = corpusEvidence(snapshot, query);
-  const verbs = new Set(query.terms.filter((t) => t.acts).map((t) => t.word));
-  const unweighed = new Set(asked.matches.filter((m) => m.credit === 0 && verbs.has(m.word)).map((m) => m.word));
-  const corpus = unweighed.size ? corpusEvidence(snapshot, query, unweighed) : asked;
-  const noArticleInTime = inTime !== null && !inTime.anyDated;
-  if (browsesByTime(query.time, query.totalWeight)) return { candidates: articlesOfTime(snapshot, query.time, queryVector, pool), corpus, noArticleInTime };
   const named = namedThings(query);
   const unnamedByArticle = new Map<string, string[]>();
   const unnamed = (file: string) => {
@@ -160,9 +162,9 @@ function nearestAmong(snapshot: IndexSnapshot, queryVector: Float32Array, allowe
   return scored.sort((a, b) => b[1] - a[1]).slice(0, pool).map(([chunk]) => chunk);
 }
 
-/** 1 for each passage of an article dated within the range, or undated (an undated article is never ruled out). */
-/** The passages a dated question may cite (articles dated in the range, and undated ones), and whether any article is dated in it. */
+/** The passages a dated question may cite, and whether any article is dated in the range asked about. */
 interface InTime {
+  /** 1 for each passage of an article dated within the range, or undated (an undated article is never ruled out). */
   allowed: Uint8Array;
   /** How many passages are allowed. */
   count: number;
@@ -174,16 +176,16 @@ function allowedChunks(snapshot: IndexSnapshot, range: DateRange): InTime {
   // about few periods at a time ("last week", "in November 2023"), so the last few filters are kept per snapshot.
   const recent = derived(snapshot, 'allowed-by-range', () => new Map<string, InTime>());
   const key = `${range.from ?? ''}..${range.to ?? ''}`;
-  let allowed = recent.get(key);
-  if (allowed) {
+  let inTime = recent.get(key);
+  if (inTime) {
     recent.delete(key);
-    recent.set(key, allowed); // most recently used last
-    return allowed;
+    recent.set(key, inTime); // most recently used last
+    return inTime;
   }
-  allowed = computeAllowedChunks(snapshot, range);
-  recent.set(key, allowed);
+  inTime = computeAllowedChunks(snapshot, range);
+  recent.set(key, inTime);
   if (recent.size > RECENT_RANGES) recent.delete(recent.keys().next().value!);
-  return allowed;
+  return inTime;
 }
 
 const RECENT_RANGES = 8;
