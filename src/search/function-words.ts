@@ -16,12 +16,12 @@ export const FUNCTION_WORDS: readonly string[] = [
   // prepositions
   'according', 'above', 'across', 'against', 'along', 'among', 'around', 'behind', 'below', 'beneath', 'beside', 'besides',
   'beyond', 'despite', 'down', 'during', 'except', 'inside', 'near', 'off', 'onto', 'outside', 'past', 'throughout', 'till',
-  'toward', 'towards', 'underneath', 'until', 'upon', 'via', 'within', 'without',
+  'toward', 'towards', 'underneath', 'until', 'upon', 'via', 'within', 'without', 'vs', 'versus',
   // conjunctions, quantifiers, adverbs of degree and frequency
   'nor', 'so', 'yet', 'although', 'though', 'whereas', 'unless', 'every', 'either', 'neither', 'few', 'several', 'own', 'else',
   'ever', 'often', 'always', 'sometimes', 'just', 'not', 'no', 'yes',
   // chat
-  'please', 'thanks', 'thank', 'hi', 'hello', 'hey', 'pls', 'plz',
+  'please', 'thanks', 'thank', 'hi', 'hello', 'hey', 'pls', 'plz', 'ok', 'okay', 'btw', 'lol',
 ];
 
 /**

@@ -2,6 +2,7 @@ import { stemmer } from 'stemmer';
 import { eng as englishStopWords } from 'stopword';
 import { FUNCTION_WORDS } from './function-words.js';
 import { IRREGULAR_BASE } from './irregular-forms.js';
+import { COUNTRY_US } from './country-us.js';
 
 const POSSESSIVE = /[’']s$/;
 const STOP_WORDS = new Set<string>([...englishStopWords, ...FUNCTION_WORDS]);
@@ -28,7 +29,8 @@ const termCache = new Map<string, string | null>();
 export function keywordTerm(term: string): string | null {
   let result = termCache.get(term);
   if (result === undefined) {
-    const t = term.toLowerCase().replace(POSSESSIVE, '');
+    // "US" in capitals is the country, not the pronoun (see country-us.ts).
+    const t = (term === 'US' ? COUNTRY_US : term).toLowerCase().replace(POSSESSIVE, '');
     const stem = stemmer(IRREGULAR_BASE.get(t) ?? t);
     result = t.length < 2 || STOP_WORDS.has(t) || STOP_STEMS.has(stem) ? null : stem;
     if (termCache.size >= TERM_CACHE_LIMIT) termCache.clear();

@@ -2,6 +2,7 @@ import type { PartOfSpeech } from '../lexical/part-of-speech.js';
 import type { WordVectors } from '../lexical/word-vectors.js';
 import type { WordNet, WordNetRelation } from '../lexical/wordnet.js';
 import type { CorpusStats } from './corpus-stats.js';
+import { COUNTRY_US, readUsAsCountry } from './country-us.js';
 import { WORDS_FOR_ARTICLES, WORDS_FOR_EVENTS, WORDS_FOR_SAYING } from './function-words.js';
 import { keywordTerm, questionTerms, SPACE_OR_PUNCTUATION } from './keyword-index.js';
 import type { Lexicon } from './lexicon.js';
@@ -66,7 +67,7 @@ export interface QueryAnalysis {
  * other questions too ("facility" / "artifact": 0.3). With these, a passage that paraphrases every word of a question
  * still covers far more than half of it, while one paraphrased word never outweighs a word that is missing.
  */
-const CREDIT: Record<WordNetRelation, number> = { synonym: 0.9, derived: 0.8, hyponym: 0.8, hypernym: 0.3 };
+const CREDIT: Record<WordNetRelation, number> = { synonym: 0.9, seat: 0.8, plain: 0.8, derived: 0.8, hyponym: 0.8, hypernym: 0.3 };
 /** Longer related lemmas are names and titles ("envoy extraordinary and minister plenipotentiary"), not paraphrases. */
 const MAX_RELATED_WORDS = 3;
 
@@ -94,12 +95,17 @@ export interface QueryContext {
   now?: Date;
 }
 
-export function analyseQuestion(question: string, context: QueryContext): QueryAnalysis {
+export function analyseQuestion(typed: string, context: QueryContext): QueryAnalysis {
+  // Tagged in the whole question, not the topic words alone: a word's class depends on the sentence around it.
+  const classes = context.partOfSpeech?.wordClasses(typed) ?? null;
+  const { nouns, adjectives, verbs } = classes ?? { nouns: new Set<string>(), adjectives: new Set<string>(), verbs: new Set<string>() };
+  const question = readUsAsCountry(typed, classes);
+  if (question !== typed) nouns.add(COUNTRY_US.toLowerCase());
   const time = readTimeIntent(question, context.now, context.newestArticle ?? null);
   const { stats, lexicon } = context;
-  const collocations = collocationsOf(time.topic, context.wordnet);
-  // Tagged in the whole question, not the topic words alone: a word's class depends on the sentence around it.
-  const { nouns, adjectives, verbs } = context.partOfSpeech?.wordClasses(question) ?? { nouns: new Set<string>(), adjectives: new Set<string>(), verbs: new Set<string>() };
+  // Only a common adjective is paraphrased: "Belarusian" is no near-synonym of "Russian", however close their vectors.
+  const modifiers = new Set([...adjectives].filter((a) => !context.wordnet?.namesAPlace(a)));
+  const collocations = collocationsOf(time.topic, context.wordnet, context.vectors, modifiers);
   const framing = wordsOfAdverbialPhrases(time.topic, context.wordnet);
   const terms = questionTerms(time.topic).filter((t) => !WORDS_FOR_ARTICLES.has(t.word) && !WORDS_FOR_EVENTS.has(t.word) && !framing.has(t.word)).map((t): WeightedTerm => {
     // A word only attested as the start of a longer one ("hezbolla" in "hezbollah") is tried as a misspelling
@@ -114,11 +120,13 @@ export function analyseQuestion(question: string, context: QueryContext): QueryA
       expansions.push(...related(context, corrected ?? t.word, stem));
       for (const phrase of collocations.get(t.word) ?? []) expansions.push(...related(context, phrase, stem));
       if (!corrected && nouns.has(t.word)) expansions.push(...throughCollocations(context, t.word, stem));
+      // A noun for saying ("message", "remarks") asks what was said; kinds of messages ("acknowledgment") are not it.
+      if (!corrected && nouns.has(t.word) && !saying) expansions.push(...kindsOfKinds(context, t.word, stem));
     }
     return { word: t.word, stem, corrected, information, specificity: spec, weight: information * Math.max(spec, SPECIFICITY_FLOOR), expansions: dedupe(expansions), names: (nouns.has(t.word) || adjectives.has(t.word)) && !saying, acts: verbs.has(t.word) || saying };
   });
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0);
-  const changed = terms.some((t) => t.corrected) || time.phrases.length > 0;
+  const changed = terms.some((t) => t.corrected) || time.phrases.length > 0 || question !== typed;
   const searchedFor = changed ? terms.map((t) => (t.corrected ? stats.surfaceOf.get(t.stem) ?? t.corrected : t.word)).join(' ') : null;
   return { terms, totalWeight, time, searchedFor };
 }
@@ -154,7 +162,10 @@ function relatedUncached(context: QueryContext, word: string, ownStem: string): 
     // "a-bomb", "h-bomb", "x-ray": a one-letter part is not a word, and without it the lemma reads as another
     // ("bomb", which "bombing civilians" has); such a lemma counts only written as one word, below.
     const letterPart = words.some((w) => w.length === 1);
-    if (!letterPart && stems.length > 0 && !(stems.length === 1 && stems[0] === ownStem)) {
+    // "the States" (America) without its "the" is "state", which every article on a Palestinian state has: a lemma
+    // left with one word once its function words go is another word.
+    const strippedToOne = words.length > 1 && stems.length === 1;
+    if (!letterPart && !strippedToOne && stems.length > 0 && !(stems.length === 1 && stems[0] === ownStem)) {
       out.push({ stems, form: lemma, credit: CREDIT[relation], kind: relation === 'synonym' ? 'synonym' : 'related', relation });
     }
     // "cease-fire" is also written "ceasefire": a hyphenated lemma counts in both spellings.
@@ -200,6 +211,33 @@ function throughCollocationsUncached(context: QueryContext, word: string, ownSte
 }
 
 /**
+ * For a noun of the question, the kinds of its kinds: "Israel's plan to wipe out Hamas" is reported as "Israel's
+ * strategy of trying to destroy Hamas", and WordNet files "strategy" under "plan of action", a kind of "plan".
+ * Hyponymy is transitive, so this is the same evidence as a direct hyponym, one step less sure of the sense: both
+ * steps must pass the sense check (a kind of "system" may be a "servo" or a "firewall", which news about a health
+ * system does not mean), and the credit is that of a kind reached through a two-word lemma.
+ */
+function kindsOfKinds(context: QueryContext, word: string, ownStem: string): Expansion[] {
+  return remembered(context, `kinds:${word}:${ownStem}`, () => {
+    const out: Expansion[] = [];
+    const { vectors, wordnet } = context;
+    if (!wordnet || !vectors) return out;
+    const sameSense = (lemma: string) => (vectors.similarity(word, lemma) ?? -1) >= SAME_SENSE;
+    const checked = new Map<string, boolean>();
+    for (const { lemma, via } of wordnet.hyponymsOfHyponyms(word)) {
+      let viaSense = checked.get(via);
+      if (viaSense === undefined) checked.set(via, (viaSense = vectors.similarity(word, via) === null || sameSense(via)));
+      if (!viaSense || !sameSense(lemma)) continue;
+      const words = lemma.split(/[\s-]+/).filter(Boolean);
+      const stems = words.map((w) => keywordTerm(w)).filter((s): s is string => s !== null);
+      if (words.length > MAX_RELATED_WORDS || stems.length !== words.length || (stems.length === 1 && stems[0] === ownStem)) continue;
+      out.push({ stems, form: lemma, credit: COLLOCATION_CREDIT, kind: 'related', relation: 'hyponym' });
+    }
+    return out;
+  });
+}
+
+/**
  * A word's expansions depend only on WordNet and the word vectors, which a process loads once: kept per WordNet
  * instance. A noun's reach through two-word lemmas checks the sense of up to 60 phrases and of each of their
  * relatives, several milliseconds a question when recomputed (measured: analysing a dev question took up to 5 ms
@@ -224,16 +262,47 @@ function remembered(context: QueryContext, key: string, compute: () => Expansion
  * Two-word expressions of the question that WordNet knows as one lemma ("wipe out", "death toll", "middle east"),
  * by each content word they contain: their synonyms ("wipe out" → "destroy") are expansions of those words too.
  */
-function collocationsOf(text: string, wordnet: WordNet | null): Map<string, string[]> {
+function collocationsOf(text: string, wordnet: WordNet | null, vectors: WordVectors | null, modifiers: ReadonlySet<string>): Map<string, string[]> {
   const byWord = new Map<string, string[]>();
   if (!wordnet) return byWord;
+  const note = (w: string, phrase: string) => {
+    if (keywordTerm(w)) byWord.set(w, [...(byWord.get(w) ?? []), phrase]);
+  };
   for (const [a, b] of adjacentWords(text)) {
     const phrase = `${a} ${b}`;
     if (!keywordTerm(a) && !keywordTerm(b)) continue;
-    if (!wordnet.knows(phrase)) continue;
-    for (const w of [a, b]) if (keywordTerm(w)) byWord.set(w, [...(byWord.get(w) ?? []), phrase]);
+    if (wordnet.knows(phrase)) {
+      note(a, phrase);
+      note(b, phrase);
+      continue;
+    }
+    if (!vectors || !modifiers.has(a) || !keywordTerm(b)) continue;
+    for (const lemma of nearCollocations(a, b, wordnet, vectors)) {
+      if (process.env.XLOG) console.error('near collocation', phrase, '→', lemma);
+      note(a, lemma);
+    }
   }
   return byWord;
+}
+
+/**
+ * Two-word lemmas that say what the question's two words say with a close first word: "medical facilities" is
+ * WordNet's "health facility" (a hospital is one), "atomic weapons" its "nuclear weapon". The second word, the
+ * head noun, must be the same; the first must be a near-synonym by the word vectors, a bar well above SAME_SENSE:
+ * medical/health 0.73, nuclear/atomic 0.82, against civilian/civil 0.45. Through the lemma, the modifier is
+ * expressed by the kinds of that thing ("medical" by "hospital"), as the head noun already is (throughCollocations).
+ */
+const NEAR_MODIFIER = 0.6;
+
+function nearCollocations(modifier: string, head: string, wordnet: WordNet, vectors: WordVectors): string[] {
+  const out: string[] = [];
+  for (const lemma of wordnet.collocationsWith(head)) {
+    const [first, second] = lemma.split(' ');
+    // The head noun in second place, in any of its forms ("facilities" → "facility").
+    if (first === modifier || keywordTerm(second) !== keywordTerm(head)) continue;
+    if ((vectors.similarity(modifier, first) ?? -1) >= NEAR_MODIFIER) out.push(lemma);
+  }
+  return out;
 }
 
 /** Each two neighbouring words of the text, lower-cased: where two-word lemmas are looked for. */
