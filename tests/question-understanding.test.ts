@@ -325,6 +325,19 @@ describe('what the question is about in this corpus', () => {
     expect(answer.citations[0].evidence.find((e) => e.word === 'gaza')?.kind).toBeNull();
   });
 
+  it('answers "how many" only from a sentence that states a count of something the question names (rule 5)', async () => {
+    // 000 has "missile attacks from Iran aimed at Israel" and "attacks on Hezbollah positions", and no count.
+    for (const q of ['how many iranian missiles hit israel', 'how many hezbollah positions did israel attack']) {
+      const answer = await answerQuestion(snapshot, runtime, q);
+      expect(answer.answered, q).toBe(false);
+      expect(answer.verdict, q).toBe('no-count-stated');
+    }
+    const counted = await answerQuestion(snapshot, runtime, 'how many Palestinians have died in Gaza');
+    expect(counted.citations[0].excerpt).toContain('tens of thousands');
+    const units = await answerQuestion(snapshot, runtime, 'how many residential units were destroyed');
+    expect(units.citations.map((c) => c.excerpt).join(' ')).toContain('34,000 residential units');
+  });
+
   it('still answers a question made only of words every article uses', async () => {
     const answer = await answerQuestion(snapshot, runtime, 'What did Lavrov say?');
     expect(answer.answered).toBe(true);

@@ -8,7 +8,8 @@ import { corpusStats } from '../search/corpus-stats.js';
 import type { TermMatch } from '../search/evidence.js';
 import type { Lexicon } from '../search/lexicon.js';
 import { distinctCandidates } from '../search/near-duplicates.js';
-import { analyseQuestion, type QueryAnalysis, type QueryContext } from '../search/query.js';
+import { asksForQuantity, statesQuantity } from '../search/quantity.js';
+import { analyseQuestion, SPECIFICITY_FLOOR, type QueryAnalysis, type QueryContext } from '../search/query.js';
 import { carriesEvidence, judge, type Verdict } from '../search/relevance.js';
 import { retrieve, type Candidate, type RetrievalMode } from '../search/retrieve.js';
 import { SpellingCorrector } from '../search/spelling.js';
@@ -117,7 +118,10 @@ export async function answerQuestion(
   // The sentence each passage is quoted for: the same-story check below asks for it, and so does the highlight.
   const sentences = new Map<number, string>();
   const shown = (chunk: number) => sentences.get(chunk) ?? sentences.set(chunk, bestSentence(snapshot, chunk, query)).get(chunk)!;
-  const cited = distinctCandidates(snapshot, onePerStory(snapshot, bestPerArticle(snapshot, retrieval.candidates.filter(carriesEvidence), query), shown), k);
+  // Rules 2 and 3 of relevance.ts, and 5 for a question that asks for a number.
+  const quantity = asksForQuantity(question);
+  const evident = retrieval.candidates.filter((c) => carriesEvidence(c) && (!quantity || statesQuantity(snapshot.chunks.get(c.chunk).text, query, SPECIFICITY_FLOOR)));
+  const cited = distinctCandidates(snapshot, onePerStory(snapshot, bestPerArticle(snapshot, evident, query), shown), k);
   const verdict = judge(query, retrieval, cited);
   const chosen = verdict === 'answered' ? orderForQuestion(snapshot, query, cited) : [];
   // A report of the same story that is cited in its own right is not named again under another citation.

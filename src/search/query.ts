@@ -78,7 +78,7 @@ const MAX_RELATED_WORDS = 3;
  * no article uses, says that none does. The floor keeps a question made only of such words ("What did Lavrov
  * say?") answerable from its words' general-English information.
  */
-const SPECIFICITY_FLOOR = 0.1;
+export const SPECIFICITY_FLOOR = 0.1;
 
 export interface QueryContext {
   lexicon: Lexicon;

@@ -1,0 +1,37 @@
+import { keywordText } from './keyword-index.js';
+import { termEvidence, type QueryAnalysis, type WeightedTerm } from './query.js';
+
+/**
+ * "How many hostages…", "how much aid…" ask for a number. A passage answers such a question only where one of its
+ * sentences states a quantity and speaks of a thing the question names: "34,000 residential units", "tens of
+ * thousands of 'innocent Palestinians' have lost their lives", "35 hospitals rendered non-operational". The words
+ * alone do not answer it: "missile attacks from Iran aimed at Israel" has every word of "how many missiles did
+ * Iran fire at Israel" and no count. Asked of one sentence, not the passage, because a passage of five sentences
+ * nearly always holds some number (a date, an age, a count of something else).
+ *
+ * The named thing must single out something here (specificity above the floor): in a corpus of Lavrov interviews a
+ * count in a sentence on Lavrov says nothing about "how many hostages".
+ */
+export function asksForQuantity(question: string): boolean {
+  return HOW_MANY.test(question);
+}
+
+const HOW_MANY = /\bhow\s+(?:many|much)\b/i;
+
+/** A number in digits, a number word, or a word for an amount ("dozens", "thousands", "half", "percent"). */
+const QUANTITY =
+  /\d|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|half|percent|several|scores)\b/i;
+
+const SENTENCE = /(?<=[.!?…"”])\s+(?=[\p{Lu}"“‘'(])/u;
+
+export function statesQuantity(passage: string, query: QueryAnalysis, specificityFloor: number): boolean {
+  const things = query.terms.filter((t) => t.names && t.specificity > specificityFloor);
+  if (things.length === 0) return true;
+  return passage.split(SENTENCE).some((sentence) => QUANTITY.test(sentence) && namesOneOf(sentence, things));
+}
+
+function namesOneOf(sentence: string, things: WeightedTerm[]): boolean {
+  const stems = keywordText(sentence).split(' ');
+  const has = (stem: string, prefix: boolean) => stems.some((s) => s === stem || (prefix && s.startsWith(stem)));
+  return things.some((t) => termEvidence(t, has).credit > 0);
+}
