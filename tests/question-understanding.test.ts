@@ -338,6 +338,15 @@ describe('what the question is about in this corpus', () => {
     expect(units.citations.map((c) => c.excerpt).join(' ')).toContain('34,000 residential units');
   });
 
+  it('drops a greeting that opens the message, and reads "hello" as a word anywhere else', async () => {
+    const greeted = await answerQuestion(snapshot, runtime, 'hello, what did lavrov say about hezbollah?');
+    expect(greeted.answered).toBe(true);
+    expect(greeted.words.map((w) => w.word)).not.toContain('hello');
+    const asked = await answerQuestion(snapshot, runtime, 'how do you say hello in russian');
+    expect(asked.words.map((w) => w.word)).toContain('hello');
+    expect(asked.answered).toBe(false);
+  });
+
   it('still answers a question made only of words every article uses', async () => {
     const answer = await answerQuestion(snapshot, runtime, 'What did Lavrov say?');
     expect(answer.answered).toBe(true);

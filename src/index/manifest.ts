@@ -8,7 +8,7 @@ import type { ChunkingOptions } from '../chunk/chunker.js';
 // their base form's stem. 8: the story clusters, grouped by the build (so answering never computes them).
 // 9: passages, the keyword index (FTS5) and corpus statistics in passages.db instead of chunks.json and keywords.json.
 // 10: stock phrases take no part in story grouping; passages.db holds its trigram index (story-postings.ts).
-// 11: "US" in capitals is indexed as the country, not dropped as the pronoun; "vs" is a stop word.
+// 11: "US" in capitals is indexed as the country, not dropped as the pronoun; "vs" is a stop word, "hello" no longer.
 export const MANIFEST_VERSION = 11;
 
 export interface HnswParameters {

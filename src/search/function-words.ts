@@ -21,7 +21,7 @@ export const FUNCTION_WORDS: readonly string[] = [
   'nor', 'so', 'yet', 'although', 'though', 'whereas', 'unless', 'every', 'either', 'neither', 'few', 'several', 'own', 'else',
   'ever', 'often', 'always', 'sometimes', 'just', 'not', 'no', 'yes',
   // chat
-  'please', 'thanks', 'thank', 'hi', 'hello', 'hey', 'pls', 'plz', 'ok', 'okay', 'btw', 'lol',
+  'please', 'thanks', 'thank', 'hi', 'hey', 'pls', 'plz', 'ok', 'okay', 'btw', 'lol',
 ];
 
 /**

@@ -96,11 +96,12 @@ export interface QueryContext {
 }
 
 export function analyseQuestion(typed: string, context: QueryContext): QueryAnalysis {
+  const asked = withoutGreeting(typed);
   // Tagged in the whole question, not the topic words alone: a word's class depends on the sentence around it.
-  const classes = context.partOfSpeech?.wordClasses(typed) ?? null;
+  const classes = context.partOfSpeech?.wordClasses(asked) ?? null;
   const { nouns, adjectives, verbs } = classes ?? { nouns: new Set<string>(), adjectives: new Set<string>(), verbs: new Set<string>() };
-  const question = readUsAsCountry(typed, classes);
-  if (question !== typed) nouns.add(COUNTRY_US.toLowerCase());
+  const question = readUsAsCountry(asked, classes);
+  if (question !== asked) nouns.add(COUNTRY_US.toLowerCase());
   const time = readTimeIntent(question, context.now, context.newestArticle ?? null);
   const { stats, lexicon } = context;
   // Only a common adjective is paraphrased: "Belarusian" is no near-synonym of "Russian", however close their vectors.
@@ -126,9 +127,20 @@ export function analyseQuestion(typed: string, context: QueryContext): QueryAnal
     return { word: t.word, stem, corrected, information, specificity: spec, weight: information * Math.max(spec, SPECIFICITY_FLOOR), expansions: dedupe(expansions), names: (nouns.has(t.word) || adjectives.has(t.word)) && !saying, acts: verbs.has(t.word) || saying };
   });
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0);
-  const changed = terms.some((t) => t.corrected) || time.phrases.length > 0 || question !== typed;
+  const changed = terms.some((t) => t.corrected) || time.phrases.length > 0 || question !== asked;
   const searchedFor = changed ? terms.map((t) => (t.corrected ? stats.surfaceOf.get(t.stem) ?? t.corrected : t.word)).join(' ') : null;
   return { terms, totalWeight, time, searchedFor };
+}
+
+/**
+ * "hello, what did lavrov say" greets; "translate hello into spanish" asks about the word. A greeting opens a
+ * message, so "hello" is dropped there and is a word everywhere else ("hi" and "hey" are stop words throughout:
+ * as words they are too short or too rare in news to be asked about).
+ */
+const GREETING = /^\s*(?:hello|hiya|howdy|greetings)\b[\s,!.:;-]*/i;
+
+function withoutGreeting(question: string): string {
+  return question.replace(GREETING, '');
 }
 
 export function specificity(stats: CorpusStats, stem: string): number {
