@@ -303,6 +303,14 @@ describe('what the question is about in this corpus', () => {
     expect(answer.citations.map((c) => fileOf(c.source))).toContain('001_dd448b168f52a1ce.txt');
   });
 
+  it('reads the name of a people WordNet lacks as its place: "gazans" are of Gaza; "titans" reach nothing', async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'what did lavrov say about gazans');
+    expect(answer.answered).toBe(true);
+    expect(answer.words.find((w) => w.word === 'gazans')).toMatchObject({ matched: 'gaza', kind: 'related' });
+    const titans = analyseQuestion('what did lavrov say about titans', queryContext(snapshot, runtime, NOW)).terms;
+    expect(titans.find((t) => t.word === 'titans')?.expansions.map((e) => e.form)).not.toContain('tita');
+  });
+
   it('reads "no longer", "in fact", "at least" as grammar: their content word is not a thing the question names', async () => {
     const words = async (q: string) => (await answerQuestion(snapshot, runtime, q)).words.map((w) => w.word);
     expect(await words('How many medical facilities in Gaza no longer work?')).not.toContain('longer');

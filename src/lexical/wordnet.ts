@@ -246,7 +246,7 @@ export class WordNet {
   }
 
   /** True when every noun sense of the lemma is an instance (a particular person, place or event). */
-  private namesAnInstance(lemma: string): boolean {
+  namesAnInstance(lemma: string): boolean {
     const offsets = this.lookup('noun', lemma.replace(/ /g, '_')) ?? [];
     return offsets.length > 0 && offsets.every((offset) => this.synset('noun', offset)?.pointers.some((p) => p.symbol === '@i') ?? false);
   }

@@ -118,6 +118,8 @@ export function analyseQuestion(typed: string, context: QueryContext): QueryAnal
     const spec = specificity(stats, stem);
     const expansions: Expansion[] = [{ stems: [stem], form: corrected ?? t.word, credit: 1, kind: corrected ? 'spelling' : 'exact' }];
     if (context.wordnet) {
+      const place = corrected || spec < 1 ? null : placeOfPeople(t.word, context);
+      if (place) expansions.push({ stems: [place.stem], form: place.name, credit: CREDIT.derived, kind: 'related', relation: 'derived' });
       expansions.push(...related(context, corrected ?? t.word, stem));
       for (const phrase of collocations.get(t.word) ?? []) expansions.push(...related(context, phrase, stem));
       if (!corrected && nouns.has(t.word)) expansions.push(...throughCollocations(context, t.word, stem));
@@ -130,6 +132,24 @@ export function analyseQuestion(typed: string, context: QueryContext): QueryAnal
   const changed = terms.some((t) => t.corrected) || time.phrases.length > 0 || question !== asked;
   const searchedFor = changed ? terms.map((t) => (t.corrected ? stats.surfaceOf.get(t.stem) ?? t.corrected : t.word)).join(' ') : null;
   return { terms, totalWeight, time, searchedFor };
+}
+
+/**
+ * The place a people is named after, for a name of a people that WordNet does not list: "Gazans" are of Gaza,
+ * "Syrians" of Syria, "Kuwaitis" of Kuwait, "Palestinians" of Palestine (WordNet does link "Israeli" to Israel and
+ * "Lebanese" to Lebanon, see wordnet.ts). English forms these names by a few suffixes; a base counts only when
+ * WordNet names a place so ("gaza") and the corpus uses it, so "sans" or "titans" reach nothing.
+ */
+const PEOPLE_SUFFIXES: Array<[string, string]> = [['ns', ''], ['n', ''], ['is', ''], ['i', ''], ['ians', 'e'], ['ian', 'e'], ['ites', ''], ['ite', '']];
+
+function placeOfPeople(word: string, context: QueryContext): { name: string; stem: string } | null {
+  for (const [suffix, ending] of PEOPLE_SUFFIXES) {
+    if (!word.endsWith(suffix) || word.length - suffix.length < 3) continue;
+    const name = word.slice(0, -suffix.length) + ending;
+    const stem = keywordTerm(name);
+    if (stem && context.stats.articleFrequency.has(stem) && context.wordnet?.namesAnInstance(name)) return { name, stem };
+  }
+  return null;
 }
 
 /**
