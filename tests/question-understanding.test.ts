@@ -125,6 +125,18 @@ describe('misspellings', () => {
     expect(corrector.correct('hezbolah')).toBe('hezbollah');
     expect(corrector.correct('israel')).toBeNull();
   });
+
+  it('corrects a slip that makes another word only where the corpus writes the word meant beside its neighbour', async () => {
+    const duel = await answerQuestion(snapshot, runtime, 'which russian-israeli duel citizens were on the list');
+    expect(duel.searchedFor).toContain('dual');
+    expect(duel.citations.map((c) => fileOf(c.source))).toContain('004_6c860c4a14f93851.txt');
+    const capitol = await answerQuestion(snapshot, runtime, 'is east jerusalem the capitol');
+    expect(capitol.searchedFor).toContain('capital');
+    expect(capitol.answered).toBe(true);
+    // "duel" beside a word the corpus never writes "dual" next to stays "duel".
+    const words = (q: string) => analyseQuestion(q, queryContext(snapshot, runtime, NOW)).terms.map((t) => t.corrected ?? t.word);
+    expect(words('a duel at dawn')).toContain('duel');
+  });
 });
 
 describe('meaning beyond exact words', () => {

@@ -163,7 +163,8 @@ export async function answerQuestion(
 export function queryContext(snapshot: IndexSnapshot, models: AnswerModels, now: Date | undefined): QueryContext {
   const stats = corpusStats(snapshot);
   const spelling = derived(snapshot, 'spelling', () => new SpellingCorrector(stats.wordCounts, models.lexicon));
-  return { lexicon: models.lexicon, stats, spelling, wordnet: models.wordnet, vectors: models.vectors, partOfSpeech: models.partOfSpeech ?? null, now, newestArticle: asOfSnapshot(snapshot).date };
+  const phraseInCorpus = (stems: string[]) => snapshot.store.matchesAny(`"${stems.join(' ').replace(/"/g, '""')}"`);
+  return { lexicon: models.lexicon, stats, spelling, wordnet: models.wordnet, vectors: models.vectors, partOfSpeech: models.partOfSpeech ?? null, now, newestArticle: asOfSnapshot(snapshot).date, phraseInCorpus };
 }
 
 /**

@@ -150,6 +150,11 @@ export class GenerationDatabase {
     return readStockWords(this.db);
   }
 
+  /** True when some passage or title matches the FTS5 query; unranked, so SQLite stops at the first. */
+  matchesAny(match: string): boolean {
+    return this.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM keywords WHERE keywords MATCH ? LIMIT 1').get(match) !== undefined;
+  }
+
   /**
    * Passages matching an FTS5 query, best BM25 first, until `limit` of them pass `keep`. Without a filter SQLite
    * stops at the limit; with one the ranked rows are read one by one only as far as needed.

@@ -93,6 +93,8 @@ export interface QueryContext {
   newestArticle?: string | null;
   /** Reference time for "last week"; now when omitted. */
   now?: Date;
+  /** Whether some passage has these keyword stems next to each other (function words aside); absent: never asked. */
+  phraseInCorpus?: (stems: string[]) => boolean;
 }
 
 export function analyseQuestion(typed: string, context: QueryContext): QueryAnalysis {
@@ -108,10 +110,11 @@ export function analyseQuestion(typed: string, context: QueryContext): QueryAnal
   const modifiers = new Set([...adjectives].filter((a) => !context.wordnet?.namesAPlace(a)));
   const collocations = collocationsOf(time.topic, context.wordnet, context.vectors, modifiers);
   const framing = wordsOfAdverbialPhrases(time.topic, context.wordnet);
-  const terms = questionTerms(time.topic).filter((t) => !WORDS_FOR_ARTICLES.has(t.word) && !WORDS_FOR_EVENTS.has(t.word) && !framing.has(t.word)).map((t): WeightedTerm => {
+  const topic = questionTerms(time.topic).filter((t) => !WORDS_FOR_ARTICLES.has(t.word) && !WORDS_FOR_EVENTS.has(t.word) && !framing.has(t.word));
+  const terms = topic.map((t, i): WeightedTerm => {
     // A word only attested as the start of a longer one ("hezbolla" in "hezbollah") is tried as a misspelling
     // first, so the answer can say what was searched for; if it is none, prefix matching still finds it.
-    const corrected = stats.articleFrequency.has(t.stem) ? null : context.spelling.correct(t.word);
+    const corrected = stats.articleFrequency.has(t.stem) ? null : (context.spelling.correct(t.word) ?? realWordSlip(context, t.word, topic[i - 1]?.stem, topic[i + 1]?.stem));
     const saying = WORDS_FOR_SAYING.has(t.word);
     const stem = corrected ? (keywordTerm(corrected) ?? t.stem) : t.stem;
     const information = lexicon.information(corrected ?? t.word);
@@ -132,6 +135,25 @@ export function analyseQuestion(typed: string, context: QueryContext): QueryAnal
   const changed = terms.some((t) => t.corrected) || time.phrases.length > 0 || question !== asked;
   const searchedFor = changed ? terms.map((t) => (t.corrected ? stats.surfaceOf.get(t.stem) ?? t.corrected : t.word)).join(' ') : null;
   return { terms, totalWeight, time, searchedFor };
+}
+
+/**
+ * A slip that makes another English word ("duel citizens", "jerusalem capitol") is not corrected by spelling alone:
+ * "duel" is a word, and "crimea" must stay "crimea" although "crime" is one edit away. What tells the slip is the
+ * word beside it: a corpus word one edit away that the articles write right next to the question's neighbouring word
+ * ("dual citizens", "Jerusalem as its capital": function words aside, as the keyword index stores passages) is the
+ * word meant. Asked only of words no article uses, so a word the corpus knows is never replaced; "crimea" has no
+ * neighbour with which "crime" stands in any article. The classic context test for real-word errors (Mays, Damerau
+ * and Mercer 1991), with the corpus's own adjacent pairs as the language model.
+ */
+function realWordSlip(context: QueryContext, word: string, before: string | undefined, after: string | undefined): string | null {
+  if (!context.phraseInCorpus || (!before && !after)) return null;
+  for (const candidate of context.spelling.oneEditAway(word)) {
+    const stem = keywordTerm(candidate);
+    if (!stem) continue;
+    if ((before && context.phraseInCorpus([before, stem])) || (after && context.phraseInCorpus([stem, after]))) return candidate;
+  }
+  return null;
 }
 
 /**

@@ -36,6 +36,21 @@ export class SpellingCorrector {
     }
   }
 
+  /**
+   * Corpus words one edit from a word the corpus does not use, commonest in the corpus first: "duel" → "dual",
+   * "capitol" → "capital". When the typed word is a real English word, correct() leaves it (it is a word of its
+   * own); only the words around it can tell a slip (see realWordSlip in query.ts).
+   */
+  oneEditAway(word: string): string[] {
+    const typed = word.toLowerCase();
+    if (this.corpusWords.has(typed) || typed.length < ONE_EDIT_FROM || !/^\p{L}+$/u.test(typed)) return [];
+    const found: string[] = [];
+    for (let len = typed.length - 1; len <= typed.length + 1; len++) {
+      for (const candidate of this.byLength.get(len) ?? []) if (editsBetween(typed, candidate, 1) === 1) found.push(candidate);
+    }
+    return found.sort((a, b) => (this.corpusWords.get(b) ?? 0) - (this.corpusWords.get(a) ?? 0));
+  }
+
   /** The corpus word meant by `word`, or null when it is not a misspelling of one. */
   correct(word: string): string | null {
     const typed = word.toLowerCase();
