@@ -315,10 +315,13 @@ describe('what the question is about in this corpus', () => {
     expect(answer.citations.map((c) => fileOf(c.source))).toContain('001_dd448b168f52a1ce.txt');
   });
 
-  it('reads the name of a people WordNet lacks as its place: "gazans" are of Gaza; "titans" reach nothing', async () => {
+  it('reads the name of a people WordNet lacks as its place: "gazans" are of Gaza, "americans" of the US; "titans" reach nothing', async () => {
     const answer = await answerQuestion(snapshot, runtime, 'what did lavrov say about gazans');
     expect(answer.answered).toBe(true);
     expect(answer.words.find((w) => w.word === 'gazans')).toMatchObject({ matched: 'gaza', kind: 'related' });
+    // In every name of the place: the articles say "the US" and "the United States", never "America".
+    const americans = await answerQuestion(snapshot, runtime, 'lavrov on the americans');
+    expect(['usa', 'united states']).toContain(americans.words.find((w) => w.word === 'americans')?.matched);
     const titans = analyseQuestion('what did lavrov say about titans', queryContext(snapshot, runtime, NOW)).terms;
     expect(titans.find((t) => t.word === 'titans')?.expansions.map((e) => e.form)).not.toContain('tita');
   });

@@ -122,7 +122,11 @@ export function analyseQuestion(typed: string, context: QueryContext): QueryAnal
     const expansions: Expansion[] = [{ stems: [stem], form: corrected ?? t.word, credit: 1, kind: corrected ? 'spelling' : 'exact' }];
     if (context.wordnet) {
       const place = corrected || spec < 1 ? null : placeOfPeople(t.word, context);
-      if (place) expansions.push({ stems: [place.stem], form: place.name, credit: CREDIT.derived, kind: 'related', relation: 'derived' });
+      if (place) {
+        // The place in every name it has ("Americans" → America, "the United States", "USA"), as for a nationality.
+        const names = [{ stems: [place.stem], form: place.name }, ...related(context, place.name, stem).filter((e) => e.relation === 'synonym')];
+        expansions.push(...names.map((e): Expansion => ({ stems: e.stems, form: e.form, credit: CREDIT.derived, kind: 'related', relation: 'derived' })));
+      }
       expansions.push(...related(context, corrected ?? t.word, stem));
       for (const phrase of collocations.get(t.word) ?? []) expansions.push(...related(context, phrase, stem));
       if (!corrected && nouns.has(t.word)) expansions.push(...throughCollocations(context, t.word, stem));
@@ -159,8 +163,9 @@ function realWordSlip(context: QueryContext, word: string, before: string | unde
 /**
  * The place a people is named after, for a name of a people that WordNet does not list: "Gazans" are of Gaza,
  * "Syrians" of Syria, "Kuwaitis" of Kuwait, "Palestinians" of Palestine (WordNet does link "Israeli" to Israel and
- * "Lebanese" to Lebanon, see wordnet.ts). English forms these names by a few suffixes; a base counts only when
- * WordNet names a place so ("gaza") and the corpus uses it, so "sans" or "titans" reach nothing.
+ * "Lebanese" to Lebanon, see wordnet.ts; its "Americans" are only people). English forms these names by a few
+ * suffixes; a base counts only when WordNet names a place so ("gaza", "america"), so "sans" or "titans" reach
+ * nothing.
  */
 const PEOPLE_SUFFIXES: Array<[string, string]> = [['ns', ''], ['n', ''], ['is', ''], ['i', ''], ['ians', 'e'], ['ian', 'e'], ['ites', ''], ['ite', '']];
 
@@ -169,7 +174,7 @@ function placeOfPeople(word: string, context: QueryContext): { name: string; ste
     if (!word.endsWith(suffix) || word.length - suffix.length < 3) continue;
     const name = word.slice(0, -suffix.length) + ending;
     const stem = keywordTerm(name);
-    if (stem && context.stats.articleFrequency.has(stem) && context.wordnet?.namesAnInstance(name)) return { name, stem };
+    if (stem && context.wordnet?.namesAnInstance(name)) return { name, stem };
   }
   return null;
 }
