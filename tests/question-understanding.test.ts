@@ -44,6 +44,16 @@ describe('time in questions', () => {
     expect(intent.topic).toBe(topic);
   });
 
+  it('takes "mid", "early", "late" with the date they narrow: they say when, not what', () => {
+    const mid = readTimeIntent('what did lavrov demand in mid nov 2023', NOW, '2024-11-04');
+    expect(mid.range).toEqual({ from: '2023-11-01', to: '2023-11-30' });
+    expect(mid.topic.trim()).toBe('what did lavrov demand');
+    expect(readTimeIntent('hezbollah in early-december', NOW, '2024-11-04').topic.trim()).toBe('hezbollah');
+    const late = readTimeIntent('news from late 2023', NOW, '2024-11-04');
+    expect(late.range).toEqual({ from: '2023-01-01', to: '2023-12-31' });
+    expect(late.topic.trim()).toBe('news');
+  });
+
   it('reads a month or day without a year as the last one up to the newest article, if that is earlier than now', () => {
     expect(readTimeIntent('what did lavrov say in december', NOW, '2024-11-04').range).toEqual({ from: '2023-12-01', to: '2023-12-31' });
     expect(readTimeIntent('what did lavrov say in december', NOW).range).toEqual({ from: '2025-12-01', to: '2025-12-31' });
@@ -124,6 +134,11 @@ describe('misspellings', () => {
     expect(corrector.correct('isreal')).toBe('israel');
     expect(corrector.correct('hezbolah')).toBe('hezbollah');
     expect(corrector.correct('israel')).toBeNull();
+  });
+
+  it('drops a slip for a function word: "whta" is "what", which is not searched for', () => {
+    const terms = analyseQuestion('whta did lavrov say about hezbollah', queryContext(snapshot, runtime, NOW)).terms;
+    expect(terms.map((t) => t.word)).toEqual(['lavrov', 'hezbollah']);
   });
 
   it('corrects a slip that makes another word only where the corpus writes the word meant beside its neighbour', async () => {
@@ -224,6 +239,11 @@ describe('meaning beyond exact words', () => {
     expect(keywordTerm('took')).toBeNull(); // "take" is on the stop list
     expect(keywordTerm('gave')).toBe('give');
     expect(keywordTerm('fought')).toBe(keywordTerm('fighting'));
+  });
+
+  it('checks a sense against the base form WordNet lists the word under: "winners" reaches "victor"', () => {
+    const terms = analyseQuestion('lavrov says there will be no winners', queryContext(snapshot, runtime, NOW)).terms;
+    expect(terms.find((t) => t.word === 'winners')?.expansions.map((e) => e.form)).toContain('victor');
   });
 
   it('word vectors tell the sense news text means', () => {

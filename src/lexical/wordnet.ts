@@ -251,6 +251,12 @@ export class WordNet {
     return offsets.length > 0 && offsets.every((offset) => this.synset('noun', offset)?.pointers.some((p) => p.symbol === '@i') ?? false);
   }
 
+  /** The word's forms that WordNet lists, in any part of speech ("winners" → "winners"?, "winner"). */
+  lemmasOf(word: string): string[] {
+    const key = word.toLowerCase().trim();
+    return [...new Set(POS.flatMap((pos) => this.baseForms(key, pos).filter((form) => this.lookup(pos, form) !== null)))].map((f) => f.replace(/_/g, ' '));
+  }
+
   private baseForms(word: string, pos: Pos): string[] {
     const form = word.replace(/\s+/g, '_');
     const forms = [form];

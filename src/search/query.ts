@@ -111,10 +111,16 @@ export function analyseQuestion(typed: string, context: QueryContext): QueryAnal
   const collocations = collocationsOf(time.topic, context.wordnet, context.vectors, modifiers);
   const framing = wordsOfAdverbialPhrases(time.topic, context.wordnet);
   const topic = questionTerms(time.topic).filter((t) => !WORDS_FOR_ARTICLES.has(t.word) && !WORDS_FOR_EVENTS.has(t.word) && !framing.has(t.word));
-  const terms = topic.map((t, i): WeightedTerm => {
-    // A word only attested as the start of a longer one ("hezbolla" in "hezbollah") is tried as a misspelling
-    // first, so the answer can say what was searched for; if it is none, prefix matching still finds it.
-    const corrected = stats.articleFrequency.has(t.stem) ? null : (context.spelling.correct(t.word) ?? realWordSlip(context, t.word, topic[i - 1]?.stem, topic[i + 1]?.stem));
+  const read = topic
+    .map((t, i) => ({
+      t,
+      // A word only attested as the start of a longer one ("hezbolla" in "hezbollah") is tried as a misspelling
+      // first, so the answer can say what was searched for; if it is none, prefix matching still finds it.
+      corrected: stats.articleFrequency.has(t.stem) ? null : (context.spelling.correct(t.word) ?? realWordSlip(context, t.word, topic[i - 1]?.stem, topic[i + 1]?.stem)),
+    }))
+    // A slip for a function word ("evryone", "abuot") is that function word, which is not searched for.
+    .filter(({ corrected }) => !corrected || keywordTerm(corrected) !== null);
+  const terms = read.map(({ t, corrected }): WeightedTerm => {
     const saying = WORDS_FOR_SAYING.has(t.word);
     const stem = corrected ? (keywordTerm(corrected) ?? t.stem) : t.stem;
     const information = lexicon.information(corrected ?? t.word);
@@ -206,6 +212,21 @@ export function specificity(stats: CorpusStats, stem: string): number {
  */
 const SAME_SENSE = 0.4;
 
+/**
+ * The sense check's cosine, between the lemma and the question word as typed or in the base form WordNet lists it
+ * under, whichever is closer: "winners" / "victor" is 0.26 (plural against singular, and "Victor" is also a first
+ * name), "winner" / "victor" 0.40. The lemma is WordNet's base form, so the word's base form is the fair comparison.
+ */
+function senseSimilarity(context: QueryContext, word: string, lemma: string): number | null {
+  if (!context.vectors) return null;
+  let best: number | null = null;
+  for (const form of [word, ...(context.wordnet?.lemmasOf(word) ?? [])]) {
+    const s = context.vectors.similarity(form, lemma);
+    if (s !== null && (best === null || s > best)) best = s;
+  }
+  return best;
+}
+
 function related(context: QueryContext, word: string, ownStem: string): Expansion[] {
   return remembered(context, `related:${word}:${ownStem}`, () => relatedUncached(context, word, ownStem));
 }
@@ -215,7 +236,7 @@ function relatedUncached(context: QueryContext, word: string, ownStem: string): 
   for (const { lemma, relation } of context.wordnet?.related(word) ?? []) {
     const words = lemma.split(/[\s-]+/).filter(Boolean);
     if (words.length > MAX_RELATED_WORDS) continue;
-    const similarity = context.vectors?.similarity(word, lemma) ?? null;
+    const similarity = senseSimilarity(context, word, lemma);
     if (similarity !== null && similarity < SAME_SENSE) continue;
     const stems = words.map((w) => keywordTerm(w)).filter((s): s is string => s !== null);
     // "a-bomb", "h-bomb", "x-ray": a one-letter part is not a word, and without it the lemma reads as another

@@ -27,13 +27,16 @@ const NEWEST = /\b(?:the\s+)?(?:latest|newest|most\s+recent|recent(?:ly)?|lately
  * A year on its own ("in 2023", "news from 2024"), which chrono does not read. Only after a preposition or at the
  * end: a year before a noun names a thing ("the 1967 borders"), not when the question is about.
  */
-const YEAR = /\b(in|during|from|of|since|after|before|until)\s+((?:19|20)\d{2})\b|\b((?:19|20)\d{2})\s*[?.!]*\s*$/giu;
+const YEAR = /\b(in|during|from|of|since|after|before|until)\s+(?:(?:mid|early|late)[\s-]*)?((?:19|20)\d{2})\b|\b((?:19|20)\d{2})\s*[?.!]*\s*$/giu;
 /**
  * Words that only attach a date to the question ("in November", "last December", "comments from December 2023");
  * they go with the date. "From" alone says when something was said or written, as in "news from 2023" (read the
- * same way for a year, below); with an end ("from March to May") chrono reads the range itself.
+ * same way for a year, below); with an end ("from March to May") chrono reads the range itself. "Mid", "early",
+ * "late", "the end of" narrow the date within the month or year, and go with it too: left in the topic, "mid" was
+ * read as "middle", a thing the article had to name. The whole month or year is searched, as articles are dated by
+ * day and a reporter's "mid-November" is not a fixed span.
  */
-const LEAD_IN = /\b(?:in|on|during|of|from|last|this)\s+$/iu;
+const LEAD_IN = /(?:\b(?:in|on|during|of|from|last|this)\s+)?(?:\b(?:mid|early|late)[\s-]*|\b(?:the\s+)?(?:start|beginning|middle|end)\s+of\s+)?$/iu;
 /** Words before a date that turn it into an open range. */
 const SINCE = /\b(?:since|after)\s*$/iu;
 const UNTIL = /\b(?:before|until|till|up\s+to)\s*$/iu;
