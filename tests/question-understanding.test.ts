@@ -280,6 +280,16 @@ describe('what the question is about in this corpus', () => {
     expect([...nounsIn("lavrov on israel's armenia-azerbaijan plan")]).toEqual(['lavrov', 'israel', 'armenia', 'azerbaijan', 'plan']);
   });
 
+  it('finds the main verb of a "do" question that the tagger read into a noun compound ("lavrov demand")', () => {
+    const tagger = PartOfSpeech.load();
+    expect(tagger.wordClasses('what did lavrov demand from israel').verbs.has('demand')).toBe(true);
+    expect(tagger.wordClasses('what did lavrov demand from israel').nouns.has('demand')).toBe(false);
+    expect(tagger.wordClasses('did hamas attack israel').verbs.has('attack')).toBe(true);
+    // A question with its verb found keeps its nouns: "the use of force", "the kuwaiti minister".
+    expect(tagger.wordClasses('what did the kuwaiti minister say about oil').nouns).toEqual(new Set(['minister', 'oil']));
+    expect(tagger.wordClasses('what is the demand for oil').nouns.has('demand')).toBe(true);
+  });
+
   it('does not answer when the article never mentions a thing the question names, however light that word is', async () => {
     for (const q of ['What did the Kuwaiti minister say about oil?', 'what did lavrov say about china', 'Translate hello into Spanish', 'Who is the president of Iran?']) {
       const answer = await answerQuestion(snapshot, runtime, q);

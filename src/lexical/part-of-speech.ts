@@ -23,7 +23,7 @@ export class PartOfSpeech {
   wordClasses(text: string): WordClasses {
     const doc = this.nlp.readDoc(text);
     const words = doc.tokens().out();
-    const tags = doc.tokens().out(this.nlp.its.pos);
+    const tags = withDoSupportVerb(words, doc.tokens().out(this.nlp.its.pos));
     const classes: WordClasses = { nouns: new Set(), adjectives: new Set(), verbs: new Set() };
     words.forEach((word, i) => {
       const tag = tags[i];
@@ -39,4 +39,25 @@ export interface WordClasses {
   nouns: Set<string>;
   adjectives: Set<string>;
   verbs: Set<string>;
+}
+
+const DO_SUPPORT = new Set(['do', 'does', 'did', "don't", "doesn't", "didn't"]);
+
+/**
+ * "What did Lavrov demand from Israel?", "does Russia think…", "did Hamas attack Israel": the tagger reads a bare
+ * verb after a one-word subject as the second word of a noun compound ("Lavrov demand"), and a verb then became a
+ * thing the cited article had to name. A question with "do"-support has a main verb after its subject; when the
+ * tagger found none, the word right after a subject of one noun is that verb, unless it is plural ("did Russia
+ * sanctions…" is not a question) or a name.
+ */
+function withDoSupportVerb(words: string[], tags: string[]): string[] {
+  const out = [...tags];
+  const aux = words.findIndex((w, i) => DO_SUPPORT.has(w.toLowerCase()) && tags[i] === 'AUX');
+  if (aux < 0 || tags.slice(aux + 1).includes('VERB')) return out;
+  const subject = aux + 1;
+  const verb = subject + 1;
+  if ((tags[subject] === 'NOUN' || tags[subject] === 'PROPN') && tags[verb] === 'NOUN' && !/s$/i.test(words[verb]) && words[verb] === words[verb].toLowerCase()) {
+    out[verb] = 'VERB';
+  }
+  return out;
 }
