@@ -356,6 +356,15 @@ describe('what the question is about in this corpus', () => {
     expect(titans.find((t) => t.word === 'titans')?.expansions.map((e) => e.form)).not.toContain('tita');
   });
 
+  it('reads a verb idiom WordNet lists as a verb: "keeping an eye on" names no eye, and means "watch"', () => {
+    const terms = analyseQuestion('did russia keep an eye on the hostages', queryContext(snapshot, runtime, NOW)).terms;
+    const eye = terms.find((t) => t.word === 'eye');
+    expect(eye?.names).toBe(false);
+    expect(eye?.expansions.map((e) => e.form)).toContain('watch');
+    // A noun phrase stays a thing: "the eye of the storm" names an eye.
+    expect(analyseQuestion('the eye of the storm', queryContext(snapshot, runtime, NOW)).terms.find((t) => t.word === 'eye')?.names).toBe(true);
+  });
+
   it('reads "no longer", "in fact", "at least" as grammar: their content word is not a thing the question names', async () => {
     const words = async (q: string) => (await answerQuestion(snapshot, runtime, q)).words.map((w) => w.word);
     expect(await words('How many medical facilities in Gaza no longer work?')).not.toContain('longer');

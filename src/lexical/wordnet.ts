@@ -76,6 +76,19 @@ export class WordNet {
     return this.lookup('adv', phrase.toLowerCase().trim().replace(/\s+/g, '_')) !== null;
   }
 
+  /**
+   * A verb phrase of three or more words that WordNet lists, written with its first word inflected as the question
+   * has it ("keeping an eye on" → "keep an eye on"); null when WordNet lists none, or lists it as a noun too.
+   */
+  verbPhrase(words: readonly string[]): string | null {
+    const [first, ...rest] = words.map((w) => w.toLowerCase());
+    for (const base of this.baseForms(first, 'verb')) {
+      const lemma = [base, ...rest].join('_');
+      if (this.lookup('verb', lemma) !== null && this.lookup('noun', lemma) === null) return lemma.replace(/_/g, ' ');
+    }
+    return null;
+  }
+
   /** True when WordNet knows the word (in any part of speech, after morphy). */
   knows(word: string): boolean {
     return POS.some((pos) => this.baseForms(word.toLowerCase(), pos).some((form) => this.lookup(pos, form) !== null));

@@ -109,6 +109,8 @@ export function analyseQuestion(typed: string, context: QueryContext): QueryAnal
   // Only a common adjective is paraphrased: "Belarusian" is no near-synonym of "Russian", however close their vectors.
   const modifiers = new Set([...adjectives].filter((a) => !context.wordnet?.namesAPlace(a)));
   const collocations = collocationsOf(time.topic, context.wordnet, context.vectors, modifiers);
+  const idioms = verbIdiomsOf(time.topic, context.wordnet);
+  for (const [word, phrase] of idioms) collocations.set(word, [...(collocations.get(word) ?? []), phrase]);
   const framing = wordsOfAdverbialPhrases(time.topic, context.wordnet);
   const topic = questionTerms(time.topic).filter((t) => !WORDS_FOR_ARTICLES.has(t.word) && !WORDS_FOR_EVENTS.has(t.word) && !framing.has(t.word));
   const read = topic
@@ -139,7 +141,7 @@ export function analyseQuestion(typed: string, context: QueryContext): QueryAnal
       // A noun for saying ("message", "remarks") asks what was said; kinds of messages ("acknowledgment") are not it.
       if (!corrected && nouns.has(t.word) && !saying) expansions.push(...kindsOfKinds(context, t.word, stem));
     }
-    return { word: t.word, stem, corrected, information, specificity: spec, weight: information * Math.max(spec, SPECIFICITY_FLOOR), expansions: dedupe(expansions), names: (nouns.has(t.word) || adjectives.has(t.word)) && !saying, acts: verbs.has(t.word) || saying };
+    return { word: t.word, stem, corrected, information, specificity: spec, weight: information * Math.max(spec, SPECIFICITY_FLOOR), expansions: dedupe(expansions), names: (nouns.has(t.word) || adjectives.has(t.word)) && !saying && !idioms.has(t.word), acts: verbs.has(t.word) || saying || idioms.has(t.word) };
   });
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0);
   const changed = terms.some((t) => t.corrected) || time.phrases.length > 0 || question !== asked;
@@ -389,6 +391,28 @@ function nearCollocations(modifier: string, head: string, wordnet: WordNet, vect
 function adjacentWords(text: string): Array<[string, string]> {
   const words = text.toLowerCase().split(SPACE_OR_PUNCTUATION).filter(Boolean);
   return words.slice(1).map((b, i) => [words[i], b]);
+}
+
+/**
+ * Verb idioms of three or four words that WordNet lists ("keep an eye on", "take part in", "come to terms with"),
+ * by each content word they contain. Their nouns are part of the verb, not things the question names: "is Moscow
+ * keeping an eye on the hostage situation" asks no article to mention an eye. The idiom's synonyms ("watch",
+ * "observe", "follow") are expansions of its words, as for two-word lemmas (collocationsOf).
+ */
+function verbIdiomsOf(text: string, wordnet: WordNet | null): Map<string, string> {
+  const byWord = new Map<string, string>();
+  if (!wordnet) return byWord;
+  const words = text.toLowerCase().split(SPACE_OR_PUNCTUATION).filter(Boolean);
+  for (let i = 0; i < words.length; i++) {
+    for (const n of [4, 3]) {
+      if (i + n > words.length) continue;
+      const phrase = wordnet.verbPhrase(words.slice(i, i + n));
+      if (!phrase) continue;
+      for (const w of words.slice(i, i + n)) if (keywordTerm(w) && !byWord.has(w)) byWord.set(w, phrase);
+      break;
+    }
+  }
+  return byWord;
 }
 
 /**
