@@ -359,10 +359,7 @@ function collocationsOf(text: string, wordnet: WordNet | null, vectors: WordVect
       continue;
     }
     if (!vectors || !modifiers.has(a) || !keywordTerm(b)) continue;
-    for (const lemma of nearCollocations(a, b, wordnet, vectors)) {
-      if (process.env.XLOG) console.error('near collocation', phrase, '→', lemma);
-      note(a, lemma);
-    }
+    for (const lemma of nearCollocations(a, b, wordnet, vectors)) note(a, lemma);
   }
   return byWord;
 }
