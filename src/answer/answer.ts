@@ -120,7 +120,7 @@ export async function answerQuestion(
   const shown = (chunk: number) => sentences.get(chunk) ?? sentences.set(chunk, bestSentence(snapshot, chunk, query)).get(chunk)!;
   // Rules 2 and 3 of relevance.ts, and 5 for a question that asks for a number.
   const quantity = asksForQuantity(question);
-  const evident = retrieval.candidates.filter((c) => carriesEvidence(c) && (!quantity || statesQuantity(snapshot.chunks.get(c.chunk).text, query, SPECIFICITY_FLOOR)));
+  const evident = retrieval.candidates.filter((c) => carriesEvidence(c) && (!quantity || statesQuantity(snapshot, c.chunk, query, SPECIFICITY_FLOOR)));
   const cited = distinctCandidates(snapshot, onePerStory(snapshot, bestPerArticle(snapshot, evident, query), shown), k);
   const verdict = judge(query, retrieval, cited);
   const chosen = verdict === 'answered' ? orderForQuestion(snapshot, query, cited) : [];

@@ -1,6 +1,6 @@
 import { derived } from '../index/derived.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
-import { termStems } from '../search/keyword-index.js';
+import { sentenceStems } from '../search/sentence-stems.js';
 import { termEvidence, type QueryAnalysis } from '../search/query.js';
 import { tidyExcerpt } from './excerpt.js';
 
@@ -53,12 +53,5 @@ function articleStats(snapshot: IndexSnapshot, file: string): ArticleStats {
       });
     }
     return { sentences: seen.size, containing };
-  });
-}
-
-function sentenceStems(snapshot: IndexSnapshot, index: number): Array<Set<string>> {
-  return derived(snapshot, `sentence-stems:${index}`, () => {
-    const chunk = snapshot.chunks.get(index);
-    return chunk.sentences.map(([start, end]) => termStems(chunk.text.slice(start, end)));
   });
 }

@@ -1,5 +1,6 @@
-import { keywordText } from './keyword-index.js';
+import type { IndexSnapshot } from '../index/snapshot.js';
 import { termEvidence, type QueryAnalysis, type WeightedTerm } from './query.js';
+import { sentenceStems } from './sentence-stems.js';
 
 /**
  * "How many hostages…", "how much aid…" ask for a number. A passage answers such a question only where one of its
@@ -22,16 +23,16 @@ const HOW_MANY = /\bhow\s+(?:many|much)\b/i;
 const QUANTITY =
   /\d|%|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|half|percent|several|scores)\b/i;
 
-const SENTENCE = /(?<=[.!?…"”])\s+(?=[\p{Lu}"“‘'(])/u;
-
-export function statesQuantity(passage: string, query: QueryAnalysis, specificityFloor: number): boolean {
+/** Rule 5 for one passage, sentence by sentence as the chunker split it. */
+export function statesQuantity(snapshot: IndexSnapshot, chunkIndex: number, query: QueryAnalysis, specificityFloor: number): boolean {
   const things = query.terms.filter((t) => t.names && t.specificity > specificityFloor);
   if (things.length === 0) return true;
-  return passage.split(SENTENCE).some((sentence) => QUANTITY.test(sentence) && namesOneOf(sentence, things));
+  const chunk = snapshot.chunks.get(chunkIndex);
+  return sentenceStems(snapshot, chunkIndex).some((stems, i) => QUANTITY.test(chunk.text.slice(...chunk.sentences[i])) && namesOneOf(stems, things));
 }
 
-function namesOneOf(sentence: string, things: WeightedTerm[]): boolean {
-  const stems = keywordText(sentence).split(' ');
-  const has = (stem: string, prefix: boolean) => stems.some((s) => s === stem || (prefix && s.startsWith(stem)));
+function namesOneOf(stems: ReadonlySet<string>, things: WeightedTerm[]): boolean {
+  // Prefix matching for the word itself, as in keyword search ("kuwait" finds "kuwaiti"; see termEvidence).
+  const has = (stem: string, prefix: boolean) => stems.has(stem) || (prefix && [...stems].some((s) => s.startsWith(stem)));
   return things.some((t) => termEvidence(t, has).credit > 0);
 }

@@ -384,9 +384,14 @@ function nearCollocations(modifier: string, head: string, wordnet: WordNet, vect
   return out;
 }
 
+/** The words of the text, lower-cased, function words kept: where WordNet's multi-word lemmas are looked for. */
+function lowerCaseWords(text: string): string[] {
+  return text.toLowerCase().split(SPACE_OR_PUNCTUATION).filter(Boolean);
+}
+
 /** Each two neighbouring words of the text, lower-cased: where two-word lemmas are looked for. */
 function adjacentWords(text: string): Array<[string, string]> {
-  const words = text.toLowerCase().split(SPACE_OR_PUNCTUATION).filter(Boolean);
+  const words = lowerCaseWords(text);
   return words.slice(1).map((b, i) => [words[i], b]);
 }
 
@@ -399,7 +404,7 @@ function adjacentWords(text: string): Array<[string, string]> {
 function verbIdiomsOf(text: string, wordnet: WordNet | null): Map<string, string> {
   const byWord = new Map<string, string>();
   if (!wordnet) return byWord;
-  const words = text.toLowerCase().split(SPACE_OR_PUNCTUATION).filter(Boolean);
+  const words = lowerCaseWords(text);
   for (let i = 0; i < words.length; i++) {
     for (const n of [4, 3]) {
       if (i + n > words.length) continue;
