@@ -42,33 +42,45 @@ export class SpellingCorrector {
    * own); only the words around it can tell a slip (see realWordSlip in query.ts).
    */
   oneEditAway(word: string): string[] {
-    const typed = word.toLowerCase();
-    if (this.corpusWords.has(typed) || typed.length < ONE_EDIT_FROM || !/^\p{L}+$/u.test(typed)) return [];
-    const found: string[] = [];
-    for (let len = typed.length - 1; len <= typed.length + 1; len++) {
-      for (const candidate of this.byLength.get(len) ?? []) if (editsBetween(typed, candidate, 1) === 1) found.push(candidate);
-    }
-    return found.sort((a, b) => (this.corpusWords.get(b) ?? 0) - (this.corpusWords.get(a) ?? 0));
+    const typed = this.unknown(word);
+    if (!typed) return [];
+    return this.within(typed, 1)
+      .map((c) => c.word)
+      .sort((a, b) => (this.corpusWords.get(b) ?? 0) - (this.corpusWords.get(a) ?? 0));
   }
 
   /** The corpus word meant by `word`, or null when it is not a misspelling of one. */
   correct(word: string): string | null {
-    const typed = word.toLowerCase();
-    if (this.corpusWords.has(typed) || typed.length < ONE_EDIT_FROM || !/^\p{L}+$/u.test(typed)) return null;
+    const typed = this.unknown(word);
+    if (!typed) return null;
     const maxEdits = typed.length >= TWO_EDITS_FROM ? 2 : 1;
     const typedRank = this.lexicon.rank(typed);
     let best: { word: string; edits: number; count: number } | null = null;
+    for (const { word: candidate, edits } of this.within(typed, maxEdits)) {
+      const candidateRank = this.lexicon.rank(candidate);
+      if (typedRank !== null && (candidateRank === null || typedRank < candidateRank * (typedRank > RARE_RANK ? RARE_MISSPELLING_RARITY : MISSPELLING_RARITY))) continue;
+      const count = this.corpusWords.get(candidate) ?? 0;
+      if (!best || edits < best.edits || (edits === best.edits && count > best.count)) best = { word: candidate, edits, count };
+    }
+    return best?.word ?? null;
+  }
+
+  /** The word lower-cased when it may be a slip: the corpus does not use it, it has 4+ letters and only letters. */
+  private unknown(word: string): string | null {
+    const typed = word.toLowerCase();
+    return this.corpusWords.has(typed) || typed.length < ONE_EDIT_FROM || !/^\p{L}+$/u.test(typed) ? null : typed;
+  }
+
+  /** Corpus words within `maxEdits` of the typed word, with their edit counts. */
+  private within(typed: string, maxEdits: number): Array<{ word: string; edits: number }> {
+    const found: Array<{ word: string; edits: number }> = [];
     for (let len = typed.length - maxEdits; len <= typed.length + maxEdits; len++) {
       for (const candidate of this.byLength.get(len) ?? []) {
         const edits = editsBetween(typed, candidate, maxEdits);
-        if (edits > maxEdits) continue;
-        const candidateRank = this.lexicon.rank(candidate);
-        if (typedRank !== null && (candidateRank === null || typedRank < candidateRank * (typedRank > RARE_RANK ? RARE_MISSPELLING_RARITY : MISSPELLING_RARITY))) continue;
-        const count = this.corpusWords.get(candidate) ?? 0;
-        if (!best || edits < best.edits || (edits === best.edits && count > best.count)) best = { word: candidate, edits, count };
+        if (edits <= maxEdits) found.push({ word: candidate, edits });
       }
     }
-    return best?.word ?? null;
+    return found;
   }
 }
 
