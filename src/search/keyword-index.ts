@@ -1,7 +1,7 @@
 import { stemmer } from 'stemmer';
 import { eng as englishStopWords } from 'stopword';
 import { FUNCTION_WORDS } from './function-words.js';
-import { IRREGULAR_BASE } from './irregular-forms.js';
+import { IRREGULAR_BASE } from '../lexical/irregular-forms.js';
 import { COUNTRY_US } from './country-us.js';
 
 const POSSESSIVE = /[’']s$/;

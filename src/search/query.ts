@@ -2,6 +2,7 @@ import type { PartOfSpeech } from '../lexical/part-of-speech.js';
 import type { WordVectors } from '../lexical/word-vectors.js';
 import type { WordNet, WordNetRelation } from '../lexical/wordnet.js';
 import type { CorpusStats } from './corpus-stats.js';
+import { expandShorthand } from './chat-shorthand.js';
 import { COUNTRY_US, readUsAsCountry } from './country-us.js';
 import { WORDS_FOR_ARTICLES, WORDS_FOR_EVENTS, WORDS_FOR_SAYING } from './function-words.js';
 import { keywordTerm, questionTerms, SPACE_OR_PUNCTUATION } from './keyword-index.js';
@@ -67,7 +68,7 @@ export interface QueryAnalysis {
  * other questions too ("facility" / "artifact": 0.3). With these, a passage that paraphrases every word of a question
  * still covers far more than half of it, while one paraphrased word never outweighs a word that is missing.
  */
-const CREDIT: Record<WordNetRelation, number> = { synonym: 0.9, seat: 0.8, plain: 0.8, derived: 0.8, hyponym: 0.8, hypernym: 0.3 };
+const CREDIT: Record<WordNetRelation, number> = { synonym: 0.9, seat: 0.8, plain: 0.8, derived: 0.8, hyponym: 0.8, hypernym: 0.3, antonym: 0.6 };
 /** Longer related lemmas are names and titles ("envoy extraordinary and minister plenipotentiary"), not paraphrases. */
 const MAX_RELATED_WORDS = 3;
 
@@ -98,7 +99,8 @@ export interface QueryContext {
 }
 
 export function analyseQuestion(typed: string, context: QueryContext): QueryAnalysis {
-  const asked = withoutGreeting(typed);
+  const greeted = withoutGreeting(typed);
+  const asked = expandShorthand(greeted);
   // Tagged in the whole question, not the topic words alone: a word's class depends on the sentence around it.
   const classes = context.partOfSpeech?.wordClasses(asked) ?? null;
   const { nouns, adjectives, verbs } = classes ?? { nouns: new Set<string>(), adjectives: new Set<string>(), verbs: new Set<string>() };
@@ -135,16 +137,22 @@ export function analyseQuestion(typed: string, context: QueryContext): QueryAnal
         const names = [{ stems: [place.stem], form: place.name }, ...related(context, place.name, stem).filter((e) => e.relation === 'synonym')];
         expansions.push(...names.map((e): Expansion => ({ stems: e.stems, form: e.form, credit: CREDIT.derived, kind: 'related', relation: 'derived' })));
       }
-      expansions.push(...related(context, corrected ?? t.word, stem));
-      for (const phrase of collocations.get(t.word) ?? []) expansions.push(...related(context, phrase, stem));
-      if (!corrected && nouns.has(t.word)) expansions.push(...throughCollocations(context, t.word, stem));
-      // A noun for saying ("message", "remarks") asks what was said; kinds of messages ("acknowledgment") are not it.
-      if (!corrected && nouns.has(t.word) && !saying) expansions.push(...kindsOfKinds(context, t.word, stem));
+      if (saying) {
+        // A noun for saying ("message", "remarks") asks what was said, which every report of speech tells in its own
+        // verb; its kinds ("acknowledgment", "request") and broader words ("communication") are particular things said,
+        // and a passage that happens to use one answers no better. Only another name for the same ("comments") counts.
+        expansions.push(...related(context, corrected ?? t.word, stem).filter((e) => e.relation === 'synonym'));
+      } else {
+        expansions.push(...related(context, corrected ?? t.word, stem));
+        for (const phrase of collocations.get(t.word) ?? []) expansions.push(...related(context, phrase, stem));
+        if (!corrected && nouns.has(t.word)) expansions.push(...throughCollocations(context, t.word, stem));
+        if (!corrected && nouns.has(t.word)) expansions.push(...kindsOfKinds(context, t.word, stem));
+      }
     }
     return { word: t.word, stem, corrected, information, specificity: spec, weight: information * Math.max(spec, SPECIFICITY_FLOOR), expansions: dedupe(expansions), names: (nouns.has(t.word) || adjectives.has(t.word)) && !saying && !idioms.has(t.word), acts: verbs.has(t.word) || saying || idioms.has(t.word) };
   });
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0);
-  const changed = terms.some((t) => t.corrected) || time.phrases.length > 0 || question !== asked;
+  const changed = terms.some((t) => t.corrected) || time.phrases.length > 0 || question !== greeted;
   const searchedFor = changed ? terms.map((t) => (t.corrected ? stats.surfaceOf.get(t.stem) ?? t.corrected : t.word)).join(' ') : null;
   return { terms, totalWeight, time, searchedFor };
 }

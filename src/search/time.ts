@@ -22,7 +22,14 @@ export interface TimeIntent {
  * words that no article uses ("latest" is not what an article about the latest remarks says). "What's new" and
  * "anything new on Hezbollah" are chat's way of asking for the latest; "new" alone stays a word ("new talks").
  */
-const NEWEST = /\b(?:the\s+)?(?:latest|newest|most\s+recent|recent(?:ly)?|lately)\b|\b(?:what[’']?s|anything|something)\s+new\b/giu;
+const NEWEST = /\b(?:the\s+)?(?:latest|newest|most\s+recent|recent(?:ly)?|lately)\b|\b(?:what[’']?s|anything|something)\s+new\b|\b(?:right\s+)?now\b|\b(?:currently|nowadays|at\s+(?:the\s+moment|present)|these\s+days)\b/giu;
+/**
+ * "Now", "right now": chrono reads them as this instant, and a question asked of an archive was then filtered to
+ * today's articles, so "lavrov stop the gaza operation now" was "no article from that time". People who say "now"
+ * in chat ask how things stand, which the newest reports tell: it is read as "latest" (above). "Today" names a day
+ * and stays one.
+ */
+const CHRONO_NOW = /^(?:right\s+)?now$/iu;
 /**
  * A year on its own ("in 2023", "news from 2024"), which chrono does not read. Only after a preposition or at the
  * end: a year before a noun names a thing ("the 1967 borders"), not when the question is about.
@@ -62,6 +69,7 @@ export function readTimeIntent(question: string, now: Date = new Date(), newestA
   // "between October and December 2023": a month written without a year takes the year written beside it.
   const writtenYear = results.find((r) => r.start.isCertain('year'))?.start.get('year') ?? null;
   for (const result of results) {
+    if (CHRONO_NOW.test(result.text.trim())) continue;
     const range = rangeOf(result, question, now, monthReference, writtenYear);
     if (!range) continue;
     ranges.push(range.range);
