@@ -373,6 +373,19 @@ describe('what the question is about in this corpus', () => {
     expect(answer.verdict).not.toBe('words-not-in-corpus');
   });
 
+  it('lets no verb outweigh the heaviest thing the question names: a rare verb the article words otherwise does not refuse it', async () => {
+    const terms = analyseQuestion('how did israel react when hamas visited moscow', queryContext(snapshot, runtime, NOW)).terms;
+    const heaviestThing = Math.max(...terms.filter((t) => t.names).map((t) => t.weight));
+    const react = terms.find((t) => t.word === 'react')!;
+    expect(react.weight).toBeGreaterThan(heaviestThing); // ranking keeps the full weight
+    for (const verb of terms.filter((t) => t.acts)) expect(verb.decisionWeight).toBeLessThanOrEqual(heaviestThing);
+    // "Israel strongly protested" the visit: "react" is a rarer word than any name here.
+    const reacted = await answerQuestion(snapshot, runtime, 'how did israel react when hamas visited moscow');
+    expect(reacted.citations.map((c) => fileOf(c.source))[0]).toBe('004_6c860c4a14f93851.txt');
+    const cite = await answerQuestion(snapshot, runtime, 'which resolutions did lavrov cite in kuwait');
+    expect(cite.citations.map((c) => fileOf(c.source))[0]).toBe('003_59b5f704395a9f78.txt');
+  });
+
   it('reads nouns for saying ("comments", "remarks") as "say": not things the cited article must name', async () => {
     const answer = await answerQuestion(snapshot, runtime, 'lavrov comments from december 2023');
     expect(answer.citations.map((c) => fileOf(c.source))[0]).toMatch(/^002/);

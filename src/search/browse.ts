@@ -27,6 +27,6 @@ export function articlesOfTime(snapshot: IndexSnapshot, time: TimeIntent, queryV
   return dated.map(([file], rank) => {
     const chunk = snapshot.chunks.positionsOf(file)[0];
     const cosine = hasVector ? dot(queryVector, vectorOf(snapshot, chunk)) : 0;
-    return { chunk, cosine, coverage: 1, evidence: { coverage: 1, matches: [] }, score: limit - rank, undated: false, unnamed: [] };
+    return { chunk, cosine, coverage: 1, evidence: { coverage: 1, decisive: 1, matches: [] }, score: limit - rank, undated: false, unnamed: [] };
   });
 }

@@ -19,6 +19,8 @@ export interface TermMatch {
 export interface PassageEvidence {
   /** Share of the question's weight the passage carries, each word counted by its best expression. */
   coverage: number;
+  /** The same share of the weight the relevance decision counts (`decisionWeight`; rule 2 of relevance.ts). */
+  decisive: number;
   matches: TermMatch[];
 }
 
@@ -56,8 +58,8 @@ export function unexpressedIn(snapshot: IndexSnapshot, file: string, terms: read
  * say). Nouns and their modifiers stay weighed: "nuclear" in "nuclear weapons" is part of the thing asked about.
  */
 export function passageEvidence(snapshot: IndexSnapshot, chunk: number, query: QueryAnalysis, unweighed?: ReadonlySet<string>): PassageEvidence {
-  const weightOf = unweighed?.size ? (t: WeightedTerm) => (unweighed.has(t.word) ? 0 : t.weight) : undefined;
-  return evidenceIn(query, containsStem(passageStems(snapshot, chunk)), weightOf);
+  const weighed = (weight: (t: WeightedTerm) => number) => (unweighed?.size ? (t: WeightedTerm) => (unweighed.has(t.word) ? 0 : weight(t)) : weight);
+  return evidenceIn(query, containsStem(passageStems(snapshot, chunk)), weighed((t) => t.weight), weighed((t) => t.decisionWeight));
 }
 
 /**
@@ -71,7 +73,8 @@ export function corpusEvidence(snapshot: IndexSnapshot, query: QueryAnalysis, un
     (prefix &&
       stem.length >= PREFIX_MIN_LENGTH &&
       derived(snapshot, `prefix:${stem}`, () => startsAny(stats.articleFrequency.keys(), stem)));
-  return evidenceIn(query, has, (term) => (unweighed?.has(term.word) ? 0 : term.information));
+  const information = (term: WeightedTerm) => (unweighed?.has(term.word) ? 0 : term.information);
+  return evidenceIn(query, has, information, information);
 }
 
 /**
@@ -79,16 +82,24 @@ export function corpusEvidence(snapshot: IndexSnapshot, query: QueryAnalysis, un
  * singles the question out here; in general English (information alone) for the corpus as a whole, as a word's
  * absence from every article says the corpus lacks it whether or not the other words are common here.
  */
-function evidenceIn(query: QueryAnalysis, has: (stem: string, prefix: boolean) => boolean, weightOf: (term: WeightedTerm) => number = (t) => t.weight): PassageEvidence {
+function evidenceIn(
+  query: QueryAnalysis,
+  has: (stem: string, prefix: boolean) => boolean,
+  weightOf: (term: WeightedTerm) => number,
+  decisionWeightOf: (term: WeightedTerm) => number,
+): PassageEvidence {
   const total = query.terms.reduce((sum, t) => sum + weightOf(t), 0);
+  const decisionTotal = query.terms.reduce((sum, t) => sum + decisionWeightOf(t), 0);
   let covered = 0;
+  let decided = 0;
   const matches = query.terms.map((term): TermMatch => {
     const { credit, expansion } = termEvidence(term, has);
     covered += weightOf(term) * credit;
+    decided += decisionWeightOf(term) * credit;
     const share = total > 0 ? weightOf(term) / total : 0;
     return { word: term.word, matched: expansion?.form ?? null, kind: expansion?.kind ?? null, credit, share };
   });
-  return { coverage: total > 0 ? covered / total : 0, matches };
+  return { coverage: total > 0 ? covered / total : 0, decisive: decisionTotal > 0 ? decided / decisionTotal : 0, matches };
 }
 
 /** Exact stems, and longer words for long stems ("kuwait" is in a passage that says "kuwaiti"). */

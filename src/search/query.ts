@@ -37,8 +37,13 @@ export interface WeightedTerm {
   information: number;
   /** How much the word narrows down the articles of this corpus, 0–1 (see specificity()). */
   specificity: number;
-  /** information × specificity: what the word contributes to ranking and to the relevance decision. */
+  /** information × specificity: what the word contributes to ranking. */
   weight: number;
+  /**
+   * What the word counts for in the relevance decision (rule 2 of relevance.ts): its weight, except that a verb
+   * counts for no more than the heaviest thing the question names (see analyseQuestion).
+   */
+  decisionWeight: number;
   /** The exact stem first, then synonyms and related words. */
   expansions: Expansion[];
   /**
@@ -149,8 +154,16 @@ export function analyseQuestion(typed: string, context: QueryContext): QueryAnal
         if (!corrected && nouns.has(t.word)) expansions.push(...kindsOfKinds(context, t.word, stem));
       }
     }
-    return { word: t.word, stem, corrected, information, specificity: spec, weight: information * Math.max(spec, SPECIFICITY_FLOOR), expansions: dedupe(expansions), names: (nouns.has(t.word) || adjectives.has(t.word)) && !saying && !idioms.has(t.word), acts: verbs.has(t.word) || saying || idioms.has(t.word) };
+    return { word: t.word, stem, corrected, information, specificity: spec, weight: information * Math.max(spec, SPECIFICITY_FLOOR), decisionWeight: information * Math.max(spec, SPECIFICITY_FLOOR), expansions: dedupe(expansions), names: (nouns.has(t.word) || adjectives.has(t.word)) && !saying && !idioms.has(t.word), acts: verbs.has(t.word) || saying || idioms.has(t.word) };
   });
+  // A verb says how the question asks, its nouns what it is about (relevance.ts, rule 3); but a rare verb weighs
+  // more than any name ("react" 2.2, "cite" 2.5, "wrecked" 2.7 against "Moscow" 0.3), and held so much of the
+  // question that a passage naming every thing it asks about was refused for wording the verb its own way ("how did
+  // israel react when hamas visited moscow": the article says "Israel protested"). So in the decision no verb counts
+  // for more than the heaviest thing the question names. Ranking keeps the full weight: among passages that pass,
+  // the one that does say "destroy" for "wipe out" is still the better answer.
+  const heaviestThing = Math.max(0, ...terms.filter((t) => t.names).map((t) => t.weight));
+  for (const t of terms) if (heaviestThing > 0 && t.acts && !t.names) t.decisionWeight = Math.min(t.weight, heaviestThing);
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0);
   const changed = terms.some((t) => t.corrected) || time.phrases.length > 0 || question !== greeted;
   const searchedFor = changed ? terms.map((t) => (t.corrected ? stats.surfaceOf.get(t.stem) ?? t.corrected : t.word)).join(' ') : null;
