@@ -67,6 +67,28 @@ describe('time in questions', () => {
     expect(readTimeIntent('lavrov on the 1967 borders', NOW)).toMatchObject({ range: null, newestFirst: false, phrases: [] });
   });
 
+  it('reads a year typed among keywords as the time asked about, unless the articles write it beside the next word', () => {
+    const read = (q: string) => {
+      const query = analyseQuestion(q, queryContext(snapshot, runtime, NOW));
+      return { range: query.time.range, words: query.terms.map((t) => t.word) };
+    };
+    expect(read('lavrov 2024 israel hezbollah exchanges')).toEqual({ range: { from: '2024-01-01', to: '2024-12-31' }, words: ['lavrov', 'israel', 'hezbollah', 'exchanges'] });
+    expect(read('lavrov 2023, gaza').range).toEqual({ from: '2023-01-01', to: '2023-12-31' });
+    // "the 1967 borders" is a thing the articles name, with or without "the".
+    expect(read('lavrov 1967 borders')).toEqual({ range: null, words: ['lavrov', '1967', 'borders'] });
+    expect(read('what about the 2024 election').range).toBeNull();
+    // Without the corpus to ask, a year before a word stays a word, as before.
+    expect(readTimeIntent('lavrov 2024 hezbollah', NOW).range).toBeNull();
+  });
+
+  it('reads a season with a year as its three months, winter from the December before', () => {
+    expect(readTimeIntent('lavrov autumn 2024 hezbollah', NOW)).toMatchObject({ range: { from: '2024-09-01', to: '2024-11-30' }, topic: 'lavrov hezbollah' });
+    expect(readTimeIntent('what did lavrov say in the summer of 2023', NOW).range).toEqual({ from: '2023-06-01', to: '2023-08-31' });
+    expect(readTimeIntent('fall 2023 gaza', NOW).range).toEqual({ from: '2023-09-01', to: '2023-11-30' });
+    expect(readTimeIntent('winter 2024 lavrov', NOW).range).toEqual({ from: '2023-12-01', to: '2024-02-29' });
+    expect(readTimeIntent('did prices fall', NOW).range).toBeNull();
+  });
+
   it('reads "now", "right now", "currently" as asking for the newest reports, not for articles dated today', async () => {
     for (const q of ['lavrov stop the gaza operation now', 'is a ceasefire possible right now', 'what is russia saying currently', 'lavrov at the moment']) {
       expect(readTimeIntent(q, NOW, '2024-11-04')).toMatchObject({ range: null, newestFirst: true });

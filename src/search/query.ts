@@ -111,7 +111,7 @@ export function analyseQuestion(typed: string, context: QueryContext): QueryAnal
   const { nouns, adjectives, verbs } = classes ?? { nouns: new Set<string>(), adjectives: new Set<string>(), verbs: new Set<string>() };
   const question = readUsAsCountry(asked, classes);
   if (question !== asked) nouns.add(COUNTRY_US.toLowerCase());
-  const time = readTimeIntent(question, context.now, context.newestArticle ?? null);
+  const time = readTimeIntent(question, context.now, context.newestArticle ?? null, yearNamesThingIn(context));
   const { stats, lexicon } = context;
   // Only a common adjective is paraphrased: "Belarusian" is no near-synonym of "Russian", however close their vectors.
   const modifiers = new Set([...adjectives].filter((a) => !context.wordnet?.namesAPlace(a)));
@@ -168,6 +168,14 @@ export function analyseQuestion(typed: string, context: QueryContext): QueryAnal
   const changed = terms.some((t) => t.corrected) || time.phrases.length > 0 || question !== greeted;
   const searchedFor = changed ? terms.map((t) => (t.corrected ? stats.surfaceOf.get(t.stem) ?? t.corrected : t.word)).join(' ') : null;
   return { terms, totalWeight, time, searchedFor };
+}
+
+/** Whether the articles write the year right beside the word after it ("1967 borders"); see time.ts. */
+export function yearNamesThingIn(context: QueryContext): (year: string, nextWord: string) => boolean {
+  return (year, nextWord) => {
+    const next = keywordTerm(nextWord);
+    return next !== null && (context.phraseInCorpus?.([year, next]) ?? true);
+  };
 }
 
 /**

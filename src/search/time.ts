@@ -44,6 +44,20 @@ const YEAR = /\b(in|during|from|of|since|after|before|until)\s+(?:(?:mid|early|l
  * day and a reporter's "mid-November" is not a fixed span.
  */
 const LEAD_IN = /(?:\b(?:in|on|during|of|from|last|this)\s+)?(?:\b(?:mid|early|late)[\s-]*|\b(?:the\s+)?(?:start|beginning|middle|end)\s+of\s+)?$/iu;
+/**
+ * A year anywhere else ("lavrov 2024 hezbollah exchanges", as keyword questions are typed) is a time too, unless
+ * "the" makes it a modifier ("the 2024 election") or the articles write it beside the next word of the question
+ * ("1967 borders"): then it names a thing, and `yearNamesThing` (the corpus's own word pairs) says so.
+ */
+const BARE_YEAR = /(?<![\p{L}\p{N}-])(?<!\bthe\s+)((?:19|20)\d{2})(?![\p{L}\p{N}-])(?:\s+([\p{L}]+))?/giu;
+/**
+ * Seasons with a year ("autumn 2024", "summer of 2023"), which chrono does not read: the meteorological seasons
+ * of the northern hemisphere, where the corpus's news is written. Winter is the one that begins in December of
+ * the year before ("winter 2024": December 2023 to February 2024). "Fall" only with a year: alone it is a verb.
+ */
+const SEASON = /\b(?:(?:in|during|from|of|since)\s+)?(?:the\s+)?(spring|summer|autumn|fall|winter)\s+(?:of\s+)?((?:19|20)\d{2})\b/giu;
+const SEASON_MONTHS: Record<string, [number, number]> = { spring: [3, 5], summer: [6, 8], autumn: [9, 11], fall: [9, 11], winter: [12, 2] };
+
 /** Words before a date that turn it into an open range. */
 const SINCE = /\b(?:since|after)\s*$/iu;
 const UNTIL = /\b(?:before|until|till|up\s+to)\s*$/iu;
@@ -59,7 +73,12 @@ const PERIOD = /\b(?:last|past|previous|this)\s+(day|week|month|year)s?\b/iu;
  * in November 2024 means December 2023, not a December no article can be from. "Last week" stays relative to now:
  * it names a time, and "no article from last week" is the honest answer.
  */
-export function readTimeIntent(question: string, now: Date = new Date(), newestArticle: string | null = null): TimeIntent {
+export function readTimeIntent(
+  question: string,
+  now: Date = new Date(),
+  newestArticle: string | null = null,
+  yearNamesThing: (year: string, nextWord: string) => boolean = () => true,
+): TimeIntent {
   const monthReference = newestArticle && new Date(`${newestArticle}T23:59:59Z`) < now ? new Date(`${newestArticle}T23:59:59Z`) : now;
   const phrases: string[] = [];
   const spans: Array<[number, number]> = [];
@@ -76,6 +95,16 @@ export function readTimeIntent(question: string, now: Date = new Date(), newestA
     spans.push([range.start, result.index + result.text.length]);
     phrases.push(question.slice(range.start, result.index + result.text.length).trim());
   }
+  for (const m of question.matchAll(SEASON)) {
+    const at = m.index ?? 0;
+    if (spans.some(([s, e]) => at < e && at + m[0].length > s)) continue;
+    const year = Number(m[2]);
+    const [first, last] = SEASON_MONTHS[m[1].toLowerCase()];
+    const fromYear = first > last ? year - 1 : year;
+    ranges.push({ from: `${fromYear}-${pad(first)}-01`, to: `${year}-${pad(last)}-${pad(new Date(Date.UTC(year, last, 0)).getUTCDate())}` });
+    spans.push([at, at + m[0].length]);
+    phrases.push(m[0].trim());
+  }
   for (const m of question.matchAll(YEAR)) {
     const at = m.index ?? 0;
     if (spans.some(([s, e]) => at < e && at + m[0].length > s)) continue;
@@ -88,6 +117,15 @@ export function readTimeIntent(question: string, now: Date = new Date(), newestA
     else ranges.push({ from: `${year}-01-01`, to: `${year}-12-31` });
     spans.push([at, at + m[0].length]);
     phrases.push(m[0].trim());
+  }
+  for (const m of question.matchAll(BARE_YEAR)) {
+    const at = m.index ?? 0;
+    const year = m[1];
+    if (spans.some(([s, e]) => at < e && at + year.length > s)) continue;
+    if (m[2] && yearNamesThing(year, m[2])) continue;
+    ranges.push({ from: `${year}-01-01`, to: `${year}-12-31` });
+    spans.push([at, at + year.length]);
+    phrases.push(year);
   }
   let newestFirst = false;
   if (ranges.length === 0) {
