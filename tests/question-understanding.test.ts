@@ -486,6 +486,32 @@ describe('what the question is about in this corpus', () => {
     expect(answer.citations[0].evidence.find((e) => e.word === 'gaza')?.kind).toBeNull();
   });
 
+  it('answers "when" only from a sentence that states a time, or from a dated report of what was said or done (rule 6)', async () => {
+    // 000 and 004 name Hezbollah and Hamas, and date neither's founding nor the attack.
+    for (const q of ['when was hezbollah founded', 'when did the hamas attack on israel happen', 'what year was hamas created']) {
+      const answer = await answerQuestion(snapshot, runtime, q);
+      expect(answer.answered, q).toBe(false);
+      expect(answer.verdict, q).toBe('no-time-stated');
+    }
+    // What someone said is dated by the report: 000 is dated 2024-11-04.
+    const warned = await answerQuestion(snapshot, runtime, 'when did lavrov warn about escalation');
+    expect(warned.answered).toBe(true);
+    for (const c of warned.citations) expect(c.date).not.toBeNull();
+    // The TASS interview's article states "28 December 2023" and "reflecting on 2023".
+    const interview = await answerQuestion(snapshot, runtime, 'when did lavrov give the tass interview');
+    expect(fileOf(interview.citations[0].source)).toBe('002_24ce755addd3eb41.txt');
+    // "What year" asks "when": "year" is not a thing the article must name.
+    expect(readTimeIntent('what year did the hamas delegation visit moscow', NOW).topic).toBe('did the hamas delegation visit moscow');
+    // In the middle of a question "when" joins clauses, and asks for nothing.
+    expect((await answerQuestion(snapshot, runtime, 'what did lavrov say when he was in iran')).answered).toBe(true);
+  });
+
+  it('reads WordNet\'s verbs of communication as such: what a dated report dates', () => {
+    const wordnet = WordNet.load();
+    for (const verb of ['say', 'warned', 'urge', 'criticize', 'call']) expect(wordnet.communicates(verb), verb).toBe(true);
+    for (const verb of ['found', 'attack', 'become', 'meet']) expect(wordnet.communicates(verb), verb).toBe(false);
+  });
+
   it('answers "how many" only from a sentence that states a count of something the question names (rule 5)', async () => {
     // 000 has "missile attacks from Iran aimed at Israel" and "attacks on Hezbollah positions", and no count.
     for (const q of ['how many iranian missiles hit israel', 'how many hezbollah positions did israel attack']) {

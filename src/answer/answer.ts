@@ -9,6 +9,7 @@ import type { TermMatch } from '../search/evidence.js';
 import type { Lexicon } from '../search/lexicon.js';
 import { distinctCandidates } from '../search/near-duplicates.js';
 import { asksForQuantity, statesQuantity } from '../search/quantity.js';
+import { asksWhen, asksWhenSaid, datedArticle, reportsEvent, statesTime } from '../search/time-stated.js';
 import { analyseQuestion, SPECIFICITY_FLOOR, type QueryAnalysis, type QueryContext } from '../search/query.js';
 import { carriesEvidence, judge, type Verdict } from '../search/relevance.js';
 import { retrieve, type Candidate, type RetrievalMode } from '../search/retrieve.js';
@@ -118,11 +119,17 @@ export async function answerQuestion(
   // The sentence each passage is quoted for: the same-story check below asks for it, and so does the highlight.
   const sentences = new Map<number, string>();
   const shown = (chunk: number) => sentences.get(chunk) ?? sentences.set(chunk, bestSentence(snapshot, chunk, query)).get(chunk)!;
-  // Rules 2 and 3 of relevance.ts, and 5 for a question that asks for a number.
+  // Rules 2 and 3 of relevance.ts, 5 for a question that asks for a number and 6 for one that asks when.
   const quantity = asksForQuantity(question);
-  const evident = retrieval.candidates.filter((c) => carriesEvidence(c) && (!quantity || statesQuantity(snapshot, c.chunk, query, SPECIFICITY_FLOOR)));
+  const when = asksWhen(question) ? (asksWhenSaid(question, models.wordnet) ? 'said' : 'happened') : null;
+  const statesAnswer = (c: Candidate) =>
+    (!quantity || statesQuantity(snapshot, c.chunk, query, SPECIFICITY_FLOOR)) &&
+    (when === null ||
+      statesTime(snapshot, c.chunk, query, SPECIFICITY_FLOOR) ||
+      (datedArticle(snapshot, c.chunk) && (when === 'said' || reportsEvent(c, query))));
+  const evident = retrieval.candidates.filter((c) => carriesEvidence(c) && statesAnswer(c));
   const cited = distinctCandidates(snapshot, onePerStory(snapshot, bestPerArticle(snapshot, evident, query), shown), k);
-  const verdict = judge(query, retrieval, cited);
+  const verdict = judge(query, retrieval, cited, when !== null ? 'no-time-stated' : 'no-count-stated');
   const chosen = verdict === 'answered' ? orderForQuestion(snapshot, query, cited) : [];
   // A report of the same story that is cited in its own right is not named again under another citation.
   const citedFiles = new Set(chosen.map((c) => snapshot.chunks.fileOf(c.chunk)!));

@@ -337,13 +337,30 @@ export class WordNet {
         target: parseInt(sourceTarget.slice(2), 16),
       });
     }
-    return { words, pointers };
+    return { words, pointers, lexFile: parseInt(fields[1], 10) };
+  }
+
+  /**
+   * True when the word's commonest sense as a verb is one of WordNet's verbs of communication (its lexicographer
+   * file verb.communication: "say", "warn", "urge", "criticize", "call"), the acts a news report is dated by.
+   */
+  communicates(word: string): boolean {
+    for (const form of this.baseForms(word.toLowerCase().trim(), 'verb')) {
+      const [first] = this.lookup('verb', form) ?? [];
+      if (first !== undefined) return this.synset('verb', first)?.lexFile === VERB_COMMUNICATION;
+    }
+    return false;
   }
 }
+
+/** WordNet's lexicographer file number of verb.communication (see lexnames(5WN)). */
+const VERB_COMMUNICATION = 32;
 
 interface Synset {
   words: string[];
   pointers: Pointer[];
+  /** The lexicographer file the synset comes from (lexnames(5WN)): 32 is verb.communication. */
+  lexFile: number;
 }
 
 interface Pointer {

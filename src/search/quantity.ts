@@ -31,7 +31,7 @@ export function statesQuantity(snapshot: IndexSnapshot, chunkIndex: number, quer
   return sentenceStems(snapshot, chunkIndex).some((stems, i) => QUANTITY.test(chunk.text.slice(...chunk.sentences[i])) && namesOneOf(stems, things));
 }
 
-function namesOneOf(stems: ReadonlySet<string>, things: WeightedTerm[]): boolean {
+export function namesOneOf(stems: ReadonlySet<string>, things: WeightedTerm[]): boolean {
   // Prefix matching for the word itself, as in keyword search ("kuwait" finds "kuwaiti"; see termEvidence).
   const has = (stem: string, prefix: boolean) => stems.has(stem) || (prefix && [...stems].some((s) => s.startsWith(stem)));
   return things.some((t) => termEvidence(t, has).credit > 0);

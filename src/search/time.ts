@@ -58,6 +58,9 @@ const BARE_YEAR = /(?<![\p{L}\p{N}-])(?<!\bthe\s+)((?:19|20)\d{2})(?![\p{L}\p{N}
 const SEASON = /\b(?:(?:in|during|from|of|since)\s+)?(?:the\s+)?(spring|summer|autumn|fall|winter)\s+(?:of\s+)?((?:19|20)\d{2})\b/giu;
 const SEASON_MONTHS: Record<string, [number, number]> = { spring: [3, 5], summer: [6, 8], autumn: [9, 11], fall: [9, 11], winter: [12, 2] };
 
+/** "What year did…", "which day was…": asks "when" (rule 6 of relevance.ts); "year" is not what it is about. */
+const WHEN_FRAME = /^\W*(?:what|which)\s+(?:year|date|day|month)\b/iu;
+
 /** Words before a date that turn it into an open range. */
 const SINCE = /\b(?:since|after)\s*$/iu;
 const UNTIL = /\b(?:before|until|till|up\s+to)\s*$/iu;
@@ -127,6 +130,8 @@ export function readTimeIntent(
     spans.push([at, at + year.length]);
     phrases.push(year);
   }
+  const frame = WHEN_FRAME.exec(question);
+  if (frame) spans.push([frame.index, frame.index + frame[0].length]);
   let newestFirst = false;
   if (ranges.length === 0) {
     for (const m of question.matchAll(NEWEST)) {
