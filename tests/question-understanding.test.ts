@@ -299,6 +299,16 @@ describe('meaning beyond exact words', () => {
     expect(rejects.citations.map((c) => fileOf(c.source))).toContain('001_dd448b168f52a1ce.txt');
   });
 
+  it('reaches only the verb senses of a word the question uses only as a verb: "to end" is not "the last"', () => {
+    expect(WordNet.load().related('end', 'verb').map((r) => r.lemma)).not.toContain('last');
+    expect(WordNet.load().related('end').map((r) => r.lemma)).toContain('last');
+    const terms = analyseQuestion('what does russia think is the only way to end the conflict', queryContext(snapshot, runtime, NOW)).terms;
+    const end = terms.find((t) => t.word === 'end')!;
+    expect(end.acts).toBe(true);
+    expect(end.expansions.map((e) => e.form)).not.toContain('last');
+    expect(end.expansions.map((e) => e.form)).toContain('stop');
+  });
+
   it('checks a sense against the base form WordNet lists the word under: "winners" reaches "victor"', () => {
     const terms = analyseQuestion('lavrov says there will be no winners', queryContext(snapshot, runtime, NOW)).terms;
     expect(terms.find((t) => t.word === 'winners')?.expansions.map((e) => e.form)).toContain('victor');

@@ -100,11 +100,13 @@ export class WordNet {
 
   /**
    * Lemmas one relation away from any sense of the word (or collocation, words joined by spaces): its synonyms,
-   * hypernyms, hyponyms and derivationally related forms. The word itself is not included.
+   * hypernyms, hyponyms and derivationally related forms. The word itself is not included. `only`: senses of that
+   * part of speech alone.
    */
-  related(word: string): RelatedLemma[] {
+  related(word: string, only?: Pos): RelatedLemma[] {
     const key = word.toLowerCase().trim();
-    let result = this.cache.get(key);
+    const cacheKey = only ? `${key}\u0000${only}` : key;
+    let result = this.cache.get(cacheKey);
     if (result) return result;
     const found = new Map<string, WordNetRelation>();
     const add = (lemma: string, relation: WordNetRelation) => {
@@ -114,6 +116,7 @@ export class WordNet {
       if (!existing || RANK[relation] < RANK[existing]) found.set(lemma, relation);
     };
     for (const pos of POS) {
+      if (only && pos !== only) continue;
       for (const form of this.baseForms(key, pos)) {
         const offsets = this.lookup(pos, form) ?? [];
         // A place's senses are the states it has been (Russia: the Soviet Union, the empire, the Russian
@@ -157,7 +160,7 @@ export class WordNet {
     }
     result = [...found].map(([lemma, relation]) => ({ lemma, relation }));
     if (this.cache.size > 50_000) this.cache.clear();
-    this.cache.set(key, result);
+    this.cache.set(cacheKey, result);
     return result;
   }
 

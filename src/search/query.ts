@@ -148,7 +148,12 @@ export function analyseQuestion(typed: string, context: QueryContext): QueryAnal
         // and a passage that happens to use one answers no better. Only another name for the same ("comments") counts.
         expansions.push(...related(context, corrected ?? t.word, stem).filter((e) => e.relation === 'synonym'));
       } else {
-        expansions.push(...related(context, corrected ?? t.word, stem));
+        // A word the tagger reads only as a verb reaches its verb senses alone: "to end" the conflict is not "the
+        // last" (a noun sense), which had matched "a lasting peace" and shown that passage instead of the one that
+        // says "can only be resolved". Nouns and adjectives keep every sense: chat's keyword questions are often
+        // tagged wrong ("lavrov hezbollah talks"), and restricting them too lost more answers than it gained.
+        const asVerb = verbs.has(t.word) && !nouns.has(t.word) && !adjectives.has(t.word);
+        expansions.push(...related(context, corrected ?? t.word, stem, asVerb ? 'verb' : undefined));
         for (const phrase of collocations.get(t.word) ?? []) expansions.push(...related(context, phrase, stem));
         if (!corrected && nouns.has(t.word)) expansions.push(...throughCollocations(context, t.word, stem));
         if (!corrected && nouns.has(t.word)) expansions.push(...kindsOfKinds(context, t.word, stem));
@@ -258,13 +263,13 @@ function senseSimilarity(context: QueryContext, word: string, lemma: string): nu
   return best;
 }
 
-function related(context: QueryContext, word: string, ownStem: string): Expansion[] {
-  return remembered(context, `related:${word}:${ownStem}`, () => relatedUncached(context, word, ownStem));
+function related(context: QueryContext, word: string, ownStem: string, only?: 'verb'): Expansion[] {
+  return remembered(context, `related:${word}:${ownStem}:${only ?? ''}`, () => relatedUncached(context, word, ownStem, only));
 }
 
-function relatedUncached(context: QueryContext, word: string, ownStem: string): Expansion[] {
+function relatedUncached(context: QueryContext, word: string, ownStem: string, only?: 'verb'): Expansion[] {
   const out: Expansion[] = [];
-  for (const { lemma, relation } of context.wordnet?.related(word) ?? []) {
+  for (const { lemma, relation } of context.wordnet?.related(word, only) ?? []) {
     const words = lemma.split(/[\s-]+/).filter(Boolean);
     if (words.length > MAX_RELATED_WORDS) continue;
     const similarity = senseSimilarity(context, word, lemma);
