@@ -18,7 +18,7 @@ const inCorpusCount = (share: number, inCorpus: number) => Math.round(share * in
 // The figures README reports (npm run eval), as floors: a change that loses a question fails here. The 60
 // questions are a small sample of how people ask; the held-out set of the same kinds is what counts.
 describe('eval on the dev questions', () => {
-  it('seeds: the first 12 questions all pass; on all 60, hit@3 ≥ 41/43, answer ≥ 38/43, rejected 17/17, wrongly rejected ≤ 1/43', async () => {
+  it('seeds: the first 12 questions all pass; on all 60, hit@3 ≥ 41/43, answer ≥ 39/43, rejected 17/17, wrongly rejected ≤ 1/43', async () => {
     const runtime = await seedRuntime();
     const snapshot = await runtime.index.current();
     const original = (await evaluate(snapshot, runtime, dev.slice(0, 12))).summary;
