@@ -571,4 +571,29 @@ describe('a near-domain question in a larger corpus', () => {
     const sanctions = await answerQuestion(index, larger, 'sanctions on iranian oil');
     expect(sanctions.citations.map((c) => fileOf(c.source))).toEqual(['sanctions.md']);
   });
+
+  it('asks an article to name together the two things a question binds with "of": "the president of Iran"', async () => {
+    const settings = await tempCorpus('bound-');
+    await writeFile(
+      path.join(settings.corpusDir, 'apart.md'),
+      '---\ntitle: A week in Washington\ndate: 1961-05-20\n---\nThe President and his advisers felt that the time might have come to warn the Premier against a grave miscalculation in areas such as Berlin, Iran or Latin America.\n',
+    );
+    const apart = await openRuntime(settings, () => {});
+    const question = 'Who is the president of Iran?';
+    const analysed = analyseQuestion(question, queryContext(await apart.index.current(), apart, NOW));
+    expect(analysed.bound.map((p) => `${p.head.word} of ${p.of.word}`)).toEqual(['president of iran']);
+    const refused = await answerQuestion(await apart.index.current(), apart, question);
+    expect(refused).toMatchObject({ answered: false, verdict: 'no-article-names-it' });
+
+    const other = await tempCorpus('bound-together-');
+    await writeFile(
+      path.join(other.corpusDir, 'together.md'),
+      "---\ntitle: Tehran names a cabinet\ndate: 2024-08-01\n---\nIran's new president, Masoud Pezeshkian, named his cabinet on Thursday.\n",
+    );
+    const both = await openRuntime(other, () => {});
+    const answered = await answerQuestion(await both.index.current(), both, question);
+    expect(answered.citations.map((c) => fileOf(c.source))).toEqual(['together.md']);
+    // On the seeds, "the bombardment of Gaza" is how the articles say it.
+    expect((await answerQuestion(snapshot, runtime, 'what did lavrov say about the bombing of gaza')).answered).toBe(true);
+  });
 });

@@ -2,6 +2,7 @@ import type { PartOfSpeech } from '../lexical/part-of-speech.js';
 import type { WordVectors } from '../lexical/word-vectors.js';
 import type { WordNet, WordNetRelation } from '../lexical/wordnet.js';
 import type { CorpusStats } from './corpus-stats.js';
+import { boundPairs, type BoundPair } from './bound-phrases.js';
 import { expandShorthand } from './chat-shorthand.js';
 import { COUNTRY_US, readUsAsCountry } from './country-us.js';
 import { WORDS_FOR_ARTICLES, WORDS_FOR_EVENTS, WORDS_FOR_SAYING } from './function-words.js';
@@ -63,6 +64,8 @@ export interface QueryAnalysis {
   time: TimeIntent;
   /** What was searched for when it differs from what was typed (corrections, date words taken out); else null. */
   searchedFor: string | null;
+  /** Named things the question binds with "of" ("president of iran"), which an article must name together. */
+  bound: BoundPair[];
 }
 
 /**
@@ -172,7 +175,7 @@ export function analyseQuestion(typed: string, context: QueryContext): QueryAnal
   const totalWeight = terms.reduce((sum, t) => sum + t.weight, 0);
   const changed = terms.some((t) => t.corrected) || time.phrases.length > 0 || question !== greeted;
   const searchedFor = changed ? terms.map((t) => (t.corrected ? stats.surfaceOf.get(t.stem) ?? t.corrected : t.word)).join(' ') : null;
-  return { terms, totalWeight, time, searchedFor };
+  return { terms, totalWeight, time, searchedFor, bound: boundPairs(time.topic, terms) };
 }
 
 /** Whether the articles write the year right beside the word after it ("1967 borders"); see time.ts. */

@@ -43,6 +43,9 @@ import type { QueryAnalysis, WeightedTerm } from './query.js';
  *    The article, not the passage, is asked: a passage that answers may leave the place or the person to the
  *    sentence before it ("How many residential units were destroyed in Gaza?" is answered by a passage that does
  *    not repeat "Gaza").
+ *    Two things the question binds with "of" ("the president of Iran") must be named together, within a few words
+ *    of each other in one sentence of the article (see bound-phrases.ts): a 1961 press text that names "the
+ *    President" and, twelve words on, "Berlin, Iran or Latin America" answered "Who is the president of Iran?".
  *    Measured on the dev set (`npm run eval -- --verbose`, with and without `--distractors brown`): it rejects
  *    near-domain questions whose one unanswered noun is light ("oil", "Spanish", "China", "sanctions",
  *    "soldiers", "budget"), and costs answers whose noun the article paraphrases beyond one WordNet step

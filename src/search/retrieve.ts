@@ -3,6 +3,7 @@ import type { IndexSnapshot } from '../index/snapshot.js';
 import { vectorOf } from '../index/snapshot.js';
 import { articlesOfTime, browsesByTime } from './browse.js';
 import { corpusStats } from './corpus-stats.js';
+import { unboundIn } from './bound-phrases.js';
 import { corpusEvidence, passageEvidence, unexpressedIn, type PassageEvidence } from './evidence.js';
 import { keywordQuery, type KeywordHit } from './keyword-index.js';
 import type { QueryAnalysis } from './query.js';
@@ -85,7 +86,11 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
   const unnamedByArticle = new Map<string, string[]>();
   const unnamed = (file: string) => {
     let words = unnamedByArticle.get(file);
-    if (!words) unnamedByArticle.set(file, (words = unexpressedIn(snapshot, file, named)));
+    if (!words) {
+      words = unexpressedIn(snapshot, file, named);
+      if (words.length === 0) words = unboundIn(snapshot, file, query.bound).map((p) => `${p.head.word} of ${p.of.word}`);
+      unnamedByArticle.set(file, words);
+    }
     return words;
   };
   const candidates = [...pooled].map((chunk): Candidate => {
