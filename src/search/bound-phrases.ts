@@ -1,7 +1,7 @@
 import { derived } from '../index/derived.js';
 import type { IndexSnapshot } from '../index/snapshot.js';
-import { keywordTerm, keywordText } from './keyword-index.js';
-import { termEvidence, type WeightedTerm } from './query.js';
+import { keywordTerm, keywordText, PREFIX_MIN_LENGTH } from './keyword-index.js';
+import type { WeightedTerm } from './query.js';
 
 /**
  * "The president of Iran" names one thing, not two: a president, and Iran, and the one tied to the other. Rule 3 of
@@ -44,16 +44,29 @@ export function unboundIn(snapshot: IndexSnapshot, file: string, pairs: readonly
 }
 
 function togetherIn(terms: readonly string[], pair: BoundPair): boolean {
-  const expressed = (term: WeightedTerm, stems: ReadonlySet<string>) =>
-    termEvidence(term, (stem, prefix) => stems.has(stem) || (prefix && [...stems].some((s) => s.startsWith(stem)))).credit > 0;
-  // Most sentences name neither; only one that names both is read window by window.
-  const all = new Set(terms);
-  if (!expressed(pair.head, all) || !expressed(pair.of, all)) return false;
-  for (let start = 0; start < Math.max(1, terms.length - WINDOW + 1); start++) {
-    const window = new Set(terms.slice(start, start + WINDOW));
-    if (expressed(pair.head, window) && expressed(pair.of, window)) return true;
+  const heads = positionsOf(pair.head, terms);
+  if (heads.length === 0) return false;
+  const ofs = positionsOf(pair.of, terms);
+  return ofs.some((o) => heads.some((h) => Math.abs(h - o) < WINDOW));
+}
+
+/**
+ * Where in a sentence's terms the question term is expressed: its word (or a longer word it starts, as in keyword
+ * search), or any expansion, a collocation by its first word when the rest follow within the window.
+ */
+function positionsOf(term: WeightedTerm, terms: readonly string[]): number[] {
+  const at: number[] = [];
+  for (let i = 0; i < terms.length; i++) {
+    const token = terms[i];
+    const found = term.expansions.some((e) => {
+      const [first, ...rest] = e.stems;
+      const prefix = e.kind === 'exact' || e.kind === 'spelling';
+      if (token !== first && !(prefix && first.length >= PREFIX_MIN_LENGTH && token.startsWith(first))) return false;
+      return rest.every((stem) => terms.slice(i + 1, i + WINDOW).includes(stem));
+    });
+    if (found) at.push(i);
   }
-  return false;
+  return at;
 }
 
 /** Each sentence of a passage as its keyword terms in order; once per passage and snapshot. */

@@ -7,7 +7,7 @@ import { unboundIn } from './bound-phrases.js';
 import { corpusEvidence, passageEvidence, unexpressedIn, type PassageEvidence } from './evidence.js';
 import { keywordQuery, type KeywordHit } from './keyword-index.js';
 import type { QueryAnalysis } from './query.js';
-import { namedThings } from './relevance.js';
+import { MIN_PASSAGE_COVERAGE, namedThings } from './relevance.js';
 import { inRange, type DateRange } from './time.js';
 import { dot } from './vector-math.js';
 
@@ -86,19 +86,26 @@ export function retrieve(snapshot: IndexSnapshot, query: QueryAnalysis, queryVec
   const unnamedByArticle = new Map<string, string[]>();
   const unnamed = (file: string) => {
     let words = unnamedByArticle.get(file);
-    if (!words) {
-      words = unexpressedIn(snapshot, file, named);
-      if (words.length === 0) words = unboundIn(snapshot, file, query.bound).map((p) => `${p.head.word} of ${p.of.word}`);
-      unnamedByArticle.set(file, words);
-    }
+    if (!words) unnamedByArticle.set(file, (words = unexpressedIn(snapshot, file, named)));
     return words;
+  };
+  // Things bound with "of" are asked of an article only for a passage that could be cited (rule 2): reading each
+  // sentence of every candidate article cost a tenth of a question's time with the Brown distractors.
+  const unboundByArticle = new Map<string, string[]>();
+  const unbound = (file: string) => {
+    let pairs = unboundByArticle.get(file);
+    if (!pairs) unboundByArticle.set(file, (pairs = unboundIn(snapshot, file, query.bound).map((p) => `${p.head.word} of ${p.of.word}`)));
+    return pairs;
   };
   const candidates = [...pooled].map((chunk): Candidate => {
     const cosine = hasVector ? dot(queryVector, vectorOf(snapshot, chunk)) : 0;
     const evidence = passageEvidence(snapshot, chunk, query, unweighed);
     const coverage = evidence.coverage;
     const score = mode === 'vector' ? cosine : mode === 'bm25' ? (keywordScores.get(chunk) ?? 0) : cosine + coverage;
-    return { chunk, cosine, coverage, evidence, score, undated: range !== null && dateOf(chunk) === null, unnamed: unnamed(snapshot.chunks.fileOf(chunk)!) };
+    const file = snapshot.chunks.fileOf(chunk)!;
+    const words = unnamed(file);
+    const missing = words.length > 0 || evidence.decisive < MIN_PASSAGE_COVERAGE ? words : unbound(file);
+    return { chunk, cosine, coverage, evidence, score, undated: range !== null && dateOf(chunk) === null, unnamed: missing };
   });
   candidates.sort((a, b) => Number(a.undated) - Number(b.undated) || b.score - a.score || b.cosine - a.cosine || a.chunk - b.chunk);
 

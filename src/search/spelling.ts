@@ -21,8 +21,12 @@ const RARE_MISSPELLING_RARITY = 10;
 const ONE_EDIT_FROM = 4;
 const TWO_EDITS_FROM = 6;
 
+/** How many scans a corrector keeps (oldest dropped first): a few KB each at most. */
+const MAX_KEPT_SCANS = 1_000;
+
 export class SpellingCorrector {
   private readonly byLength = new Map<number, string[]>();
+  private readonly scans = new Map<string, Array<{ word: string; edits: number }>>();
 
   constructor(
     private readonly corpusWords: ReadonlyMap<string, number>,
@@ -71,8 +75,22 @@ export class SpellingCorrector {
     return this.corpusWords.has(typed) || typed.length < ONE_EDIT_FROM || !/^\p{L}+$/u.test(typed) ? null : typed;
   }
 
-  /** Corpus words within `maxEdits` of the typed word, with their edit counts. */
+  /**
+   * Corpus words within `maxEdits` of the typed word, with their edit counts. Each scan reads every corpus word of
+   * about the typed length (a tenth of a question's time with the Brown distractors), and the same unknown words
+   * recur in a channel ("hezbolla"), so the last scans are kept: a corrector lives as long as its index snapshot.
+   */
   private within(typed: string, maxEdits: number): Array<{ word: string; edits: number }> {
+    const key = `${maxEdits}:${typed}`;
+    const kept = this.scans.get(key);
+    if (kept) return kept;
+    const found = this.scan(typed, maxEdits);
+    if (this.scans.size >= MAX_KEPT_SCANS) this.scans.delete(this.scans.keys().next().value!);
+    this.scans.set(key, found);
+    return found;
+  }
+
+  private scan(typed: string, maxEdits: number): Array<{ word: string; edits: number }> {
     const found: Array<{ word: string; edits: number }> = [];
     for (let len = typed.length - maxEdits; len <= typed.length + maxEdits; len++) {
       for (const candidate of this.byLength.get(len) ?? []) {
