@@ -158,11 +158,11 @@ export function analyseQuestion(typed: string, context: QueryContext): QueryAnal
         const asVerb = verbs.has(t.word) && !nouns.has(t.word) && !adjectives.has(t.word);
         expansions.push(...related(context, corrected ?? t.word, stem, asVerb ? 'verb' : undefined));
         for (const phrase of collocations.get(t.word) ?? []) expansions.push(...related(context, phrase, stem));
-        if (!corrected && nouns.has(t.word)) expansions.push(...throughCollocations(context, t.word, stem));
-        if (!corrected && nouns.has(t.word)) expansions.push(...kindsOfKinds(context, t.word, stem));
+        if (!corrected && nouns.has(t.word)) expansions.push(...throughCollocations(context, t.word, stem), ...kindsOfKinds(context, t.word, stem));
       }
     }
-    return { word: t.word, stem, corrected, information, specificity: spec, weight: information * Math.max(spec, SPECIFICITY_FLOOR), decisionWeight: information * Math.max(spec, SPECIFICITY_FLOOR), expansions: dedupe(expansions), names: (nouns.has(t.word) || adjectives.has(t.word)) && !saying && !idioms.has(t.word), acts: verbs.has(t.word) || saying || idioms.has(t.word) };
+    const weight = information * Math.max(spec, SPECIFICITY_FLOOR);
+    return { word: t.word, stem, corrected, information, specificity: spec, weight, decisionWeight: weight, expansions: dedupe(expansions), names: (nouns.has(t.word) || adjectives.has(t.word)) && !saying && !idioms.has(t.word), acts: verbs.has(t.word) || saying || idioms.has(t.word) };
   });
   // A verb says how the question asks, its nouns what it is about (relevance.ts, rule 3); but a rare verb weighs
   // more than any name ("react" 2.2, "cite" 2.5, "wrecked" 2.7 against "Moscow" 0.3), and held so much of the
@@ -179,7 +179,7 @@ export function analyseQuestion(typed: string, context: QueryContext): QueryAnal
 }
 
 /** Whether the articles write the year right beside the word after it ("1967 borders"); see time.ts. */
-export function yearNamesThingIn(context: QueryContext): (year: string, nextWord: string) => boolean {
+function yearNamesThingIn(context: QueryContext): (year: string, nextWord: string) => boolean {
   return (year, nextWord) => {
     const next = keywordTerm(nextWord);
     return next !== null && (context.phraseInCorpus?.([year, next]) ?? true);

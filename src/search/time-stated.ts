@@ -21,8 +21,8 @@ export function asksWhen(question: string): boolean {
 const WHEN = /^\W*(?:(?:hi|hey|hello|ok|so)\W+)?(?:when(?:['’]s)?|what\s+(?:year|date|day|month)|which\s+(?:year|date|day|month))\b/i;
 
 /**
- * A verb of communication among the question's words ("say", "warn", "urge", "call for"; WordNet's own class of
- * them), or a noun for saying ("remarks"): then the question asks when something was said.
+ * A word of the question whose commonest verb sense WordNet files under communication ("say", "warn", "urge",
+ * "call"; and "remarks", "comments", whose verbs are): then the question asks when something was said.
  */
 export function asksWhenSaid(question: string, wordnet: WordNet | null): boolean {
   const words = question.toLowerCase().match(/[a-z]+/g) ?? [];
