@@ -168,9 +168,11 @@ describe('More', () => {
 
   it('says so, privately, when no other article answers', async () => {
     const h = await start();
-    const { message, answerId } = await ask(h, HEZBOLLAH, 1);
-    expect(customIds(message)).toContain(`more:${answerId}:1`);
-    const { edit } = await clickMore(h, message, `more:${answerId}:1`, h.standIn.users.moderator);
+    // One article answers; its two passages that do fill the two places asked for.
+    const { message, answerId } = await ask(h, HEZBOLLAH, 2);
+    expect(message.embeds.map(fileOf)).toEqual(['000_d618012357f11240.txt', '000_d618012357f11240.txt']);
+    expect(customIds(message)).toContain(`more:${answerId}:2`);
+    const { edit } = await clickMore(h, message, `more:${answerId}:2`, h.standIn.users.moderator);
     expect(edit.body.content).toBe(NOTHING_MORE);
     expect(edit.body.embeds ?? []).toEqual([]);
   });

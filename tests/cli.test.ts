@@ -37,7 +37,7 @@ describe('ask --json', () => {
     expect(Object.keys(answer).sort()).toEqual(['answered', 'asOf', 'citations', 'model', 'ms', 'question', 'searchedFor', 'verdict', 'words'].sort());
     expect(answer).toMatchObject({ question: 'What did Lavrov say about a ceasefire?', answered: true, model: 'glove-sif-100d' });
     expect(typeof answer.ms).toBe('number');
-    // One citation per article, only those that carry evidence: 003 and 004 both speak of a ceasefire/truce.
+    // Different articles first, only those that carry evidence: 003 and 004 both speak of a ceasefire/truce.
     expect(answer.citations.length).toBeGreaterThanOrEqual(1);
     expect(answer.citations.length).toBeLessThanOrEqual(3);
     expect(new Set(answer.citations.map((c: { source: string }) => c.source)).size).toBe(answer.citations.length);
