@@ -108,6 +108,14 @@ describe('time in questions', () => {
     expect(answer.searchedFor).toBe('lavrov');
   });
 
+  it('fills the first places with more of the article dated then before citing undated ones', async () => {
+    const answer = await answerQuestion(snapshot, runtime, 'lavrov remarks from december 2023');
+    const files = answer.citations.map((c) => fileOf(c.source));
+    expect(files.slice(0, 2)).toEqual(['002_24ce755addd3eb41.txt', '002_24ce755addd3eb41.txt']);
+    const firstUndated = answer.citations.findIndex((c) => c.date === null);
+    if (firstUndated >= 0) expect(answer.citations.slice(firstUndated).every((c) => c.date === null)).toBe(true);
+  });
+
   it('says nothing when no article is dated in the time asked about', async () => {
     const answer = await answerQuestion(snapshot, runtime, 'What did Lavrov say last week?', { now: NOW });
     expect(answer).toMatchObject({ answered: false, verdict: 'no-article-in-time', citations: [] });

@@ -130,8 +130,14 @@ export async function answerQuestion(
   const evident = retrieval.candidates.filter((c) => carriesEvidence(c) && statesAnswer(c));
   const articles = distinctCandidates(snapshot, onePerStory(snapshot, bestPerArticle(snapshot, evident, query), shown), k);
   // Only the first DEFAULT_K places: a longer list ("More", `--k`) goes on with further articles, and the first
-  // citations of a longer list are those of a shorter one, so each page starts where the last ended.
-  const cited = [...articles, ...morePassagesOf(snapshot, evident, articles, Math.min(k, DEFAULT_K) - articles.length)];
+  // citations of a longer list are those of a shorter one, so each page starts where the last ended. For a question
+  // that names a time, the articles dated then come first with their further passages, and undated ones after them:
+  // an undated article may be from any time, and a second passage of the one dated then is the better evidence.
+  const cited: Candidate[] = [];
+  for (const group of [articles.filter((c) => !c.undated), articles.filter((c) => c.undated)]) {
+    cited.push(...group, ...morePassagesOf(snapshot, evident, group, Math.min(k, DEFAULT_K) - cited.length - group.length));
+  }
+  cited.splice(k);
   const verdict = judge(query, retrieval, cited, when !== null ? 'no-time-stated' : 'no-count-stated');
   const chosen = verdict === 'answered' ? orderForQuestion(snapshot, query, cited) : [];
   // A report of the same story that is cited in its own right is not named again under another citation.
