@@ -135,7 +135,8 @@ export async function answerQuestion(
   // an undated article may be from any time, and a second passage of the one dated then is the better evidence.
   const cited: Candidate[] = [];
   for (const group of [articles.filter((c) => !c.undated), articles.filter((c) => c.undated)]) {
-    cited.push(...group, ...morePassagesOf(snapshot, evident, group, Math.min(k, DEFAULT_K) - cited.length - group.length));
+    cited.push(...group);
+    cited.push(...morePassagesOf(snapshot, evident, group, cited, Math.min(k, DEFAULT_K) - cited.length));
   }
   cited.splice(k);
   const verdict = judge(query, retrieval, cited, when !== null ? 'no-time-stated' : 'no-count-stated');
@@ -207,14 +208,15 @@ export function bestPerArticle(snapshot: IndexSnapshot, ranked: Candidate[], que
 
 /**
  * When fewer articles answer than an answer's first citations, the places left go to other passages of the cited
- * articles that pass the same rules, best-ranked first: different articles come first, and more of the same one after
- * them. A passage next to one already cited, or worded like it, is not another piece of evidence (passages overlap by
- * a sentence), so it is left out. Measured on seven unseen sets: 5 more answers in the top 3, none lost.
+ * articles (`of`) that pass the same rules, best-ranked first: different articles come first, and more of the same
+ * one after them. A passage next to one already `cited`, or worded like one, is not another piece of evidence
+ * (passages overlap by a sentence), so it is left out. Measured on the unseen sets: 7 more answers in the top 3 of
+ * 280 in-corpus questions, none lost; with dated articles first (answerQuestion), one more on dev and with Brown.
  */
-export function morePassagesOf(snapshot: IndexSnapshot, evident: readonly Candidate[], cited: readonly Candidate[], places: number): Candidate[] {
+export function morePassagesOf(snapshot: IndexSnapshot, evident: readonly Candidate[], of: readonly Candidate[], cited: readonly Candidate[], places: number): Candidate[] {
   if (places <= 0) return [];
   const chosen = [...cited];
-  const files = new Set(cited.map((c) => snapshot.chunks.fileOf(c.chunk)));
+  const files = new Set(of.map((c) => snapshot.chunks.fileOf(c.chunk)));
   const more: Candidate[] = [];
   for (const c of evident) {
     if (more.length >= places) break;
