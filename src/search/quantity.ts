@@ -25,13 +25,25 @@ const QUANTITY =
 
 /** Rule 5 for one passage, sentence by sentence as the chunker split it. */
 export function statesQuantity(snapshot: IndexSnapshot, chunkIndex: number, query: QueryAnalysis, specificityFloor: number): boolean {
-  const things = query.terms.filter((t) => t.names && t.specificity > specificityFloor);
-  if (things.length === 0) return true;
-  const chunk = snapshot.chunks.get(chunkIndex);
-  return sentenceStems(snapshot, chunkIndex).some((stems, i) => QUANTITY.test(chunk.text.slice(...chunk.sentences[i])) && namesOneOf(stems, things));
+  const things = thingsThatSingleOut(query, specificityFloor);
+  return things.length === 0 || sentenceStates(snapshot, chunkIndex, QUANTITY, things);
 }
 
-export function namesOneOf(stems: ReadonlySet<string>, things: WeightedTerm[]): boolean {
+/** The things a question names that single out some articles (specificity above the floor). */
+export function thingsThatSingleOut(query: QueryAnalysis, specificityFloor: number): WeightedTerm[] {
+  return query.terms.filter((t) => t.names && t.specificity > specificityFloor);
+}
+
+/**
+ * Whether one sentence of the passage (as the chunker split it) matches `pattern` and names one of `things` (any
+ * sentence that matches, when there are none): the test of rules 5 and 6.
+ */
+export function sentenceStates(snapshot: IndexSnapshot, chunkIndex: number, pattern: RegExp, things: readonly WeightedTerm[]): boolean {
+  const chunk = snapshot.chunks.get(chunkIndex);
+  return sentenceStems(snapshot, chunkIndex).some((stems, i) => pattern.test(chunk.text.slice(...chunk.sentences[i])) && (things.length === 0 || namesOneOf(stems, things)));
+}
+
+function namesOneOf(stems: ReadonlySet<string>, things: readonly WeightedTerm[]): boolean {
   // Prefix matching for the word itself, as in keyword search ("kuwait" finds "kuwaiti"; see termEvidence).
   const has = (stem: string, prefix: boolean) => stems.has(stem) || (prefix && [...stems].some((s) => s.startsWith(stem)));
   return things.some((t) => termEvidence(t, has).credit > 0);

@@ -2,8 +2,7 @@ import type { IndexSnapshot } from '../index/snapshot.js';
 import type { WordNet } from '../lexical/wordnet.js';
 import type { QueryAnalysis } from './query.js';
 import type { Candidate } from './retrieve.js';
-import { namesOneOf } from './quantity.js';
-import { sentenceStems } from './sentence-stems.js';
+import { sentenceStates, thingsThatSingleOut } from './quantity.js';
 
 /**
  * Rule 6 of relevance.ts. "When was Hezbollah founded?", "when did the hamas attack on israel happen" ask for a
@@ -40,9 +39,7 @@ const TIME_STATED =
 
 /** Rule 6 for one passage: a sentence states a time and names one of the things of the question that single out articles. */
 export function statesTime(snapshot: IndexSnapshot, chunkIndex: number, query: QueryAnalysis, specificityFloor: number): boolean {
-  const things = query.terms.filter((t) => t.names && t.specificity > specificityFloor);
-  const chunk = snapshot.chunks.get(chunkIndex);
-  return sentenceStems(snapshot, chunkIndex).some((stems, i) => TIME_STATED.test(chunk.text.slice(...chunk.sentences[i])) && (things.length === 0 || namesOneOf(stems, things)));
+  return sentenceStates(snapshot, chunkIndex, TIME_STATED, thingsThatSingleOut(query, specificityFloor));
 }
 
 /** Rule 6's exception: the passage's article is dated, so it tells when what it reports was said. */
