@@ -383,6 +383,27 @@ describe('what the question is about in this corpus', () => {
     // A question with its verb found keeps its nouns: "the use of force", "the kuwaiti minister".
     expect(tagger.wordClasses('what did the kuwaiti minister say about oil').nouns).toEqual(new Set(['minister', 'oil']));
     expect(tagger.wordClasses('what is the demand for oil').nouns.has('demand')).toBe(true);
+    // A later verb belongs to the clause the main verb opens.
+    expect(tagger.wordClasses('did lavrov call the people killed in gaza innocent').verbs).toEqual(new Set(['call', 'killed']));
+    expect(tagger.wordClasses('what does lavrov say should happen next').verbs.has('say')).toBe(true);
+  });
+
+  it('reads an adjective said of a thing as what is asked, not as a thing the article must name', async () => {
+    const tagger = PartOfSpeech.load();
+    const classes = (text: string) => tagger.wordClasses(text);
+    expect(classes('is russia neutral in the israel hamas war').predicates).toEqual(new Set(['neutral']));
+    expect(classes('did lavrov call the strikes illegal').predicates.has('illegal')).toBe(true);
+    expect(classes('is a ceasefire easy to get').predicates.has('easy')).toBe(true);
+    // Before its noun it narrows the noun; after a determiner or "how many" it is the people; after "how" the degree.
+    expect(classes('what did the kuwaiti foreign minister say about nuclear weapons').adjectives).toEqual(new Set(['kuwaiti', 'foreign', 'nuclear']));
+    expect(classes('how many lebanese have died').predicates.size).toBe(0);
+    expect(classes('how old is lavrov').adjectives.has('old')).toBe(true);
+    // The articles call the bombing "indiscriminate" and voice "concerns", never "illegal": still the answer.
+    const illegal = await answerQuestion(snapshot, runtime, 'did lavrov criticize the bombing of gaza as illegal');
+    expect(illegal.answered).toBe(true);
+    expect(['003', '004']).toContain(fileOf(illegal.citations[0].source).slice(0, 3));
+    // The age asked for is still a thing the articles must state.
+    expect((await answerQuestion(snapshot, runtime, 'how old is lavrov')).answered).toBe(false);
   });
 
   it('does not answer when the article never mentions a thing the question names, however light that word is', async () => {

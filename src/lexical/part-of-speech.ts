@@ -18,16 +18,19 @@ export class PartOfSpeech {
   /**
    * The lower-cased words the sentence uses as nouns (proper nouns included), as adjectives, and as verbs. A
    * hyphenated token ("palestinian-israeli") gives each of its words, and a possessive ("israel's") its bare word,
-   * as the question's terms are split that way.
+   * as the question's terms are split that way. An adjective that narrows a noun ("nuclear weapons", "the Kuwaiti
+   * foreign minister") is an adjective; one that says something of a thing ("is russia neutral in the war", "did
+   * lavrov call the bombing illegal", "is a ceasefire easy to get") is a predicate (see predicates).
    */
   wordClasses(text: string): WordClasses {
     const doc = this.nlp.readDoc(text);
     const words = doc.tokens().out();
     const tags = withDoSupportVerb(words, doc.tokens().out(this.nlp.its.pos));
-    const classes: WordClasses = { nouns: new Set(), adjectives: new Set(), verbs: new Set() };
+    const classes: WordClasses = { nouns: new Set(), adjectives: new Set(), verbs: new Set(), predicates: new Set() };
     words.forEach((word, i) => {
       const tag = tags[i];
-      const into = tag === 'NOUN' || tag === 'PROPN' ? classes.nouns : tag === 'ADJ' ? classes.adjectives : tag === 'VERB' ? classes.verbs : null;
+      const adjective = tag === 'ADJ' ? (predicative(words, tags, i) ? classes.predicates : classes.adjectives) : null;
+      const into = tag === 'NOUN' || tag === 'PROPN' ? classes.nouns : adjective ?? (tag === 'VERB' ? classes.verbs : null);
       if (!into) return;
       for (const part of word.toLowerCase().replace(/['’]s$/, '').split(/[^\p{L}\p{N}]+/u)) if (part) into.add(part);
     });
@@ -37,8 +40,31 @@ export class PartOfSpeech {
 
 export interface WordClasses {
   nouns: Set<string>;
+  /** Adjectives before the noun they narrow ("nuclear weapons", "kuwaiti foreign minister"). */
   adjectives: Set<string>;
   verbs: Set<string>;
+  /**
+   * Adjectives that say something of a thing rather than narrow it: "is russia neutral", "call the strikes illegal",
+   * "a ceasefire is easy to get". Like a verb, such a word is what the question asks about the things it names,
+   * which a reporter words his own way ("no easy solution" / "cannot be resolved quickly"), not a thing an article
+   * must mention (relevance.ts, rule 3).
+   */
+  predicates: Set<string>;
+}
+
+/**
+ * English puts a narrowing adjective before its noun, possibly after other adjectives ("the kuwaiti foreign
+ * minister"); a predicative one follows what it is said of ("is russia neutral", "made israel angry", "as illegal",
+ * "is easy to get"). Not predicative either, with no noun after it: an adjective standing for its people after a
+ * determiner or a quantifier ("how many lebanese", "the poor"), and the one a "how" asks the degree of ("how old is
+ * lavrov" asks for an age, which the article must state: without it, any passage on Lavrov answered).
+ */
+function predicative(words: string[], tags: string[], i: number): boolean {
+  let next = i + 1;
+  while (tags[next] === 'ADJ') next++;
+  if (tags[next] === 'NOUN' || tags[next] === 'PROPN') return false;
+  const before = tags[i - 1];
+  return before !== undefined && before !== 'DET' && before !== 'ADJ' && before !== 'NUM' && words[i - 1].toLowerCase() !== 'how';
 }
 
 const DO_SUPPORT = new Set(['do', 'does', 'did', "don't", "doesn't", "didn't"]);
@@ -53,9 +79,14 @@ const DO_SUPPORT = new Set(['do', 'does', 'did', "don't", "doesn't", "didn't"]);
 function withDoSupportVerb(words: string[], tags: string[]): string[] {
   const out = [...tags];
   const aux = words.findIndex((w, i) => DO_SUPPORT.has(w.toLowerCase()) && tags[i] === 'AUX');
-  if (aux < 0 || tags.slice(aux + 1).includes('VERB')) return out;
+  if (aux < 0) return out;
   const subject = aux + 1;
   const verb = subject + 1;
+  // A verb found later is the main verb only if nothing could be one before it: "did hamas delegation visit moscow"
+  // has its verb in "visit". But a word that opens an object or a clause ("did lavrov call the people killed in
+  // gaza…", "what does lavrov say should happen…") is itself the verb, and the later one belongs to that clause.
+  const opensAClause = ['DET', 'PRON', 'AUX', 'ADP', 'PART', 'SCONJ'].includes(tags[verb + 1]);
+  if (tags.slice(aux + 1).includes('VERB') && !opensAClause) return out;
   if ((tags[subject] === 'NOUN' || tags[subject] === 'PROPN') && tags[verb] === 'NOUN' && !/s$/i.test(words[verb]) && words[verb] === words[verb].toLowerCase()) {
     out[verb] = 'VERB';
   }

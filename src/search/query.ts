@@ -111,7 +111,7 @@ export function analyseQuestion(typed: string, context: QueryContext): QueryAnal
   const asked = expandShorthand(greeted);
   // Tagged in the whole question, not the topic words alone: a word's class depends on the sentence around it.
   const classes = context.partOfSpeech?.wordClasses(asked) ?? null;
-  const { nouns, adjectives, verbs } = classes ?? { nouns: new Set<string>(), adjectives: new Set<string>(), verbs: new Set<string>() };
+  const { nouns, adjectives, verbs } = classes ?? { nouns: new Set<string>(), adjectives: new Set<string>(), verbs: new Set<string>(), predicates: new Set<string>() };
   const question = readUsAsCountry(asked, classes);
   if (question !== asked) nouns.add(COUNTRY_US.toLowerCase());
   const time = readTimeIntent(question, context.now, context.newestArticle ?? null, yearNamesThingIn(context));
