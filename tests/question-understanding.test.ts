@@ -402,6 +402,12 @@ describe('what the question is about in this corpus', () => {
     const illegal = await answerQuestion(snapshot, runtime, 'did lavrov criticize the bombing of gaza as illegal');
     expect(illegal.answered).toBe(true);
     expect(['003', '004']).toContain(fileOf(illegal.citations[0].source).slice(0, 3));
+    // A noun that takes an infinitive is how the question sees the action: "right" need not be in the article.
+    expect(classes("what has russia said about israel's right to respond to terror").predicates).toEqual(new Set(['right']));
+    expect(classes('did israel want russia to do something').predicates.size).toBe(0);
+    const right = await answerQuestion(snapshot, runtime, "What has Russia said about Israel's right to respond to terror?");
+    expect(right.answered).toBe(true);
+    expect(right.citations.some((c) => /response to terrorism should not involve|condemnation of terrorism but firmly disagreed/.test(c.excerpt))).toBe(true);
     // The age asked for is still a thing the articles must state.
     expect((await answerQuestion(snapshot, runtime, 'how old is lavrov')).answered).toBe(false);
   });
@@ -481,6 +487,18 @@ describe('what the question is about in this corpus', () => {
     const answer = await answerQuestion(snapshot, runtime, "ok so what's moscow's view on terrorism");
     expect(answer.answered).toBe(true);
     expect(answer.citations.map((c) => fileOf(c.source))).toContain('001_dd448b168f52a1ce.txt');
+  });
+
+  it('reads the building a government sits in as its capital and country: "the kremlin" is Moscow and Russia', async () => {
+    const wordnet = WordNet.load();
+    expect(wordnet.related('kremlin')).toEqual(expect.arrayContaining([{ lemma: 'moscow', relation: 'seat' }, { lemma: 'russia', relation: 'seat' }]));
+    expect(wordnet.related('white house')).toEqual(expect.arrayContaining([{ lemma: 'washington', relation: 'seat' }]));
+    // A city's other parts are places in it, not its government.
+    expect(wordnet.related('red square').some((r) => r.relation === 'seat')).toBe(false);
+    // No article names the Kremlin; 004 reports the Hamas visit to Moscow.
+    const answer = await answerQuestion(snapshot, runtime, 'kremlin hamas delegation');
+    expect(answer.answered).toBe(true);
+    expect(answer.citations.map((c) => fileOf(c.source))).toContain('004_6c860c4a14f93851.txt');
   });
 
   it('reads the name of a people WordNet lacks as its place: "gazans" are of Gaza, "americans" of the US; "titans" reach nothing', async () => {

@@ -32,7 +32,13 @@ export class PartOfSpeech {
       const adjective = tag === 'ADJ' ? (predicative(words, tags, i) ? classes.predicates : classes.adjectives) : null;
       const into = tag === 'NOUN' || tag === 'PROPN' ? classes.nouns : adjective ?? (tag === 'VERB' ? classes.verbs : null);
       if (!into) return;
-      for (const part of word.toLowerCase().replace(/['’]s$/, '').split(/[^\p{L}\p{N}]+/u)) if (part) into.add(part);
+      // A noun that takes an infinitive is still a noun, with a noun's paraphrases ("plan" / "strategy").
+      const also = into === classes.nouns && takesAnInfinitive(words, tags, i) ? classes.predicates : null;
+      for (const part of word.toLowerCase().replace(/['’]s$/, '').split(/[^\p{L}\p{N}]+/u)) {
+        if (!part) continue;
+        into.add(part);
+        also?.add(part);
+      }
     });
     return classes;
   }
@@ -44,12 +50,26 @@ export interface WordClasses {
   adjectives: Set<string>;
   verbs: Set<string>;
   /**
-   * Adjectives that say something of a thing rather than narrow it: "is russia neutral", "call the strikes illegal",
-   * "a ceasefire is easy to get". Like a verb, such a word is what the question asks about the things it names,
-   * which a reporter words his own way ("no easy solution" / "cannot be resolved quickly"), not a thing an article
-   * must mention (relevance.ts, rule 3).
+   * Adjectives that say something of a thing rather than narrow it ("is russia neutral", "call the strikes illegal",
+   * "a ceasefire is easy to get"), and nouns that take an infinitive ("israel's right to respond"; these are in
+   * `nouns` too). Like a verb, such a word is what the question asks about the things it names, which a reporter
+   * words his own way, not a thing an article must mention (relevance.ts, rule 3).
    */
   predicates: Set<string>;
+}
+
+/**
+ * A noun with an infinitive after it ("israel's right to respond", "the plan to wipe out hamas", "efforts to end the
+ * war") says how the question sees an action, which is what it is about: the article reports the response or the
+ * destruction in its own words ("disagreed with responding", "trying to destroy"), not necessarily the right or the
+ * plan. Like a predicative adjective, it is weighed, not asked of the article as a thing (relevance.ts, rule 3).
+ */
+function takesAnInfinitive(words: string[], tags: string[], i: number): boolean {
+  if (tags[i] !== 'NOUN' || words[i + 1]?.toLowerCase() !== 'to' || tags[i + 2] !== 'VERB') return false;
+  // Only a noun that heads its own phrase ("the plan", "israel's right", "the only way"): after a verb it is the
+  // one asked to act ("did israel want russia to do…", "tell everyone to stop"), a thing the question names.
+  const before = tags[i - 1];
+  return before === 'DET' || before === 'ADJ' || before === 'ADV' || /^['’]s$/i.test(words[i - 1] ?? '');
 }
 
 /**

@@ -201,6 +201,17 @@ export class WordNet {
    */
   private seatOfGovernment(synset: Synset | null): string[] {
     if (!synset) return [];
+    // The same figure one step in: news names a government by the building it sits in ("the Kremlin said", "the
+    // White House"), which WordNet files as a structure that is part of the capital. The capital and its country
+    // are what such a question asks about.
+    if (this.isInstanceOf(synset, (t) => this.isKindOf(t, 'structure'))) {
+      for (const p of synset.pointers) {
+        if (p.symbol !== '#p') continue;
+        const city = this.synset(p.pos, p.offset);
+        if (city && this.isInstanceOf(city, (t) => t.words.includes('national capital'))) return [...city.words, ...this.seatOfGovernment(city)];
+      }
+      return [];
+    }
     if (this.isInstanceOf(synset, (t) => t.words.includes('national capital'))) {
       for (const holder of this.partSteps(synset, '#p')) if (this.isCountry(holder)) return holder.words;
       return [];
@@ -223,6 +234,16 @@ export class WordNet {
       }
     }
     return out;
+  }
+
+  /** Whether the synset is, through up to eight hypernym steps, a kind of the thing named `word`. */
+  private isKindOf(synset: Synset, word: string): boolean {
+    let level: Synset[] = [synset];
+    for (let step = 0; step < 8 && level.length > 0; step++) {
+      if (level.some((s) => s.words.includes(word))) return true;
+      level = level.flatMap((s) => s.pointers.filter((p) => p.symbol === '@').map((p) => this.synset(p.pos, p.offset)).filter((x): x is Synset => x !== null));
+    }
+    return false;
   }
 
   /** A country is an instance of "country" or of a kind of country ("Asian country", "kingdom"). */
