@@ -501,6 +501,16 @@ describe('what the question is about in this corpus', () => {
     expect(answer.citations.map((c) => fileOf(c.source))).toContain('004_6c860c4a14f93851.txt');
   });
 
+  it('reads a small region as its countries: "the south caucasus" is Armenia and Azerbaijan; not the Middle East or a continent', async () => {
+    const wordnet = WordNet.load();
+    expect(wordnet.related('caucasus')).toEqual(expect.arrayContaining([{ lemma: 'armenia', relation: 'part' }, { lemma: 'azerbaijan', relation: 'part' }]));
+    for (const region of ['middle east', 'asia', 'europe']) expect(wordnet.related(region).some((r) => r.relation === 'part'), region).toBe(false);
+    // 001 reports the Armenia-Azerbaijan talks and never says "Caucasus".
+    const answer = await answerQuestion(snapshot, runtime, 'what did lavrov say about the south caucasus');
+    expect(answer.answered).toBe(true);
+    expect(fileOf(answer.citations[0].source)).toBe('001_dd448b168f52a1ce.txt');
+  });
+
   it('reads the name of a people WordNet lacks as its place: "gazans" are of Gaza, "americans" of the US; "titans" reach nothing', async () => {
     const answer = await answerQuestion(snapshot, runtime, 'what did lavrov say about gazans');
     expect(answer.answered).toBe(true);

