@@ -386,6 +386,7 @@ describe('what the question is about in this corpus', () => {
     // A later verb belongs to the clause the main verb opens.
     expect(tagger.wordClasses('did lavrov call the people killed in gaza innocent').verbs).toEqual(new Set(['call', 'killed']));
     expect(tagger.wordClasses('what does lavrov say should happen next').verbs.has('say')).toBe(true);
+    expect(tagger.wordClasses('did russia aid reach gaza').nouns.has('aid')).toBe(true);
   });
 
   it('reads an adjective said of a thing as what is asked, not as a thing the article must name', async () => {

@@ -102,8 +102,8 @@ function withDoSupportVerb(words: string[], tags: string[]): string[] {
   if (aux < 0) return out;
   const subject = aux + 1;
   const verb = subject + 1;
-  // A verb found later is the main verb only if nothing could be one before it: "did hamas delegation visit moscow"
-  // has its verb in "visit". But a word that opens an object or a clause ("did lavrov call the people killed in
+  // A verb found later is the main verb when the subject runs into it: "did russia aid reach gaza" has its verb
+  // in "reach", and "aid" stays a thing. But a word that opens an object or a clause ("did lavrov call the people killed in
   // gaza…", "what does lavrov say should happen…") is itself the verb, and the later one belongs to that clause.
   const opensAClause = ['DET', 'PRON', 'AUX', 'ADP', 'PART', 'SCONJ'].includes(tags[verb + 1]);
   if (tags.slice(aux + 1).includes('VERB') && !opensAClause) return out;

@@ -240,9 +240,9 @@ export class WordNet {
   /**
    * News of a region is news of its countries: "the south caucasus" is reported as "the Armenia-Azerbaijan
    * conflict". WordNet files a region's countries as its parts, sometimes through a sub-region (Caucasia →
-   * Transcaucasia → Armenia, Azerbaijan, Georgia). Only for what WordNet calls a geographical area (Caucasia, the Gulf
-   * States, Scandinavia): a continent's parts are dozens of countries ("what did lavrov say about asia" would be
-   * answered by anything on Iran or Israel), and a country's own regions are not its government. Nor for a region
+   * Transcaucasia → Armenia, Azerbaijan, Georgia). Only for what WordNet calls a geographical area (Caucasia,
+   * Scandinavia), not a continent, whose parts are dozens of countries ("what did lavrov say about asia" would be
+   * answered by anything on Iran or Israel). Nor for a region
    * of more than four countries: "the Middle East" (fourteen in WordNet) is a news area of its own that reporters
    * name, and any one of its countries is a small part of it (as a link it had "Israel" stand for "the Middle East"
    * and ranked an article on Israel above the ones on the region). Transcaucasia, Scandinavia and the Baltic states

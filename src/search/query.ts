@@ -73,7 +73,9 @@ export interface QueryAnalysis {
  * word (1). A synonym, or a word of the same WordNet synset, is a paraphrase a reporter could have written
  * instead ("truce" / "ceasefire": 0.9). A derived form or a narrower word says the same thing more specifically
  * ("terror" / "terrorist", "diplomat" / "minister": 0.8). A broader word is weaker evidence, as it fits many
- * other questions too ("facility" / "artifact": 0.3). With these, a passage that paraphrases every word of a question
+ * other questions too ("facility" / "artifact": 0.3). A verb's opposite tells the same event from the other side, and a
+ * small region's countries are where its news happens ("south caucasus" / "Armenia"): 0.6, as each is one part of
+ * what the question asks. With these, a passage that paraphrases every word of a question
  * still covers far more than half of it, while one paraphrased word never outweighs a word that is missing.
  */
 const CREDIT: Record<WordNetRelation, number> = { synonym: 0.9, seat: 0.8, plain: 0.8, derived: 0.8, hyponym: 0.8, hypernym: 0.3, antonym: 0.6, part: 0.6 };
