@@ -29,8 +29,11 @@ export class PartOfSpeech {
     const classes: WordClasses = { nouns: new Set(), adjectives: new Set(), verbs: new Set(), predicates: new Set() };
     words.forEach((word, i) => {
       const tag = tags[i];
-      const adjective = tag === 'ADJ' ? (predicative(words, tags, i) ? classes.predicates : classes.adjectives) : null;
-      const into = tag === 'NOUN' || tag === 'PROPN' ? classes.nouns : adjective ?? (tag === 'VERB' ? classes.verbs : null);
+      const into =
+        tag === 'NOUN' || tag === 'PROPN' ? classes.nouns
+        : tag === 'ADJ' ? (predicative(words, tags, i) ? classes.predicates : classes.adjectives)
+        : tag === 'VERB' ? classes.verbs
+        : null;
       if (!into) return;
       // A noun that takes an infinitive is still a noun, with a noun's paraphrases ("plan" / "strategy").
       const also = into === classes.nouns && takesAnInfinitive(words, tags, i) ? classes.predicates : null;

@@ -122,8 +122,11 @@ export class WordNet {
         // A place's senses are the states it has been (Russia: the Soviet Union, the empire, the Russian
         // Federation, listed in that order), not rarer readings of a word: each has its capital.
         if (pos === 'noun') {
-          for (const offset of offsets) for (const w of this.seatOfGovernment(this.synset(pos, offset))) add(w, 'seat');
-          for (const offset of offsets) for (const w of this.countriesOfRegion(this.synset(pos, offset))) add(w, 'part');
+          for (const offset of offsets) {
+            const place = this.synset(pos, offset);
+            for (const w of this.seatOfGovernment(place)) add(w, 'seat');
+            for (const w of this.countriesOfRegion(place)) add(w, 'part');
+          }
         }
         for (const offset of offsets.slice(0, MAX_SENSES)) {
           const synset = this.synset(pos, offset);
@@ -250,8 +253,10 @@ export class WordNet {
    */
   private countriesOfRegion(synset: Synset | null): string[] {
     if (!synset || !this.isInstanceOf(synset, (t) => t.words.includes('geographical area'))) return [];
-    const countries = [...new Set(this.partSteps(synset, '%p').filter((part) => this.isCountry(part)))];
-    return countries.length <= MAX_REGION_COUNTRIES ? countries.flatMap((part) => part.words) : [];
+    // A country reached both directly and through a sub-region is one country (synsets are parsed afresh on each
+    // read, so they are told apart by their names, not as objects).
+    const countries = new Map(this.partSteps(synset, '%p').filter((part) => this.isCountry(part)).map((part) => [part.words.join('|'), part.words]));
+    return countries.size <= MAX_REGION_COUNTRIES ? [...countries.values()].flat() : [];
   }
 
   /** Whether the synset is, through up to eight hypernym steps, a kind of the thing named `word`. */
